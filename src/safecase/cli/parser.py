@@ -1,0 +1,130 @@
+"""The command-line grammar. A contract: scripts rely on these names, options and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from safecase import __version__
+from safecase.domain.kinds import Kind
+
+KINDS = [kind.value for kind in Kind]
+
+EPILOG = """exit codes: 0 ok, 1 error, 2 usage, 3 wrong passphrase or key, 4 integrity or verification failure.
+The vault is --vault DIR, else $SAFECASE_VAULT, else the platform's user data folder."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line errors that say where to look, and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"safecase: {message} (see `{self.prog} --help`)\n")
+
+
+def _common_options(*, with_json: bool = False) -> argparse.ArgumentParser:
+    """Options accepted before or after the command name (defaults suppressed so either position works)."""
+    common = argparse.ArgumentParser(add_help=False)
+    group = common.add_argument_group("vault and secrets")
+    group.add_argument("--vault", type=Path, default=argparse.SUPPRESS, metavar="DIR", help="vault folder")
+    group.add_argument("--passphrase-file", type=Path, default=argparse.SUPPRESS, metavar="FILE",
+                       help="read the passphrase from the first line of FILE instead of asking")
+    if with_json:
+        common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="machine-readable output")
+    return common
+
+
+def build_parser() -> Parser:
+    common = _common_options()
+    common_json = _common_options(with_json=True)
+    parser = Parser(prog="safecase", description="SafeCase: an encrypted vault for human-rights documentation.",
+                    epilog=EPILOG, parents=[common], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"safecase {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    def add(name: str, help_text: str, *, json: bool = False) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=help_text, description=help_text,
+                                   parents=[common_json if json else common])
+
+    init = add("init", "create a new vault (asks for a passphrase, shows the recovery key once)")
+    _vault_creation_options(init)
+    demo = add("demo", "create a new vault filled with fictional cases, for trying SafeCase and benchmarks")
+    _vault_creation_options(demo)
+    demo.add_argument("--size", type=_positive_int, default=50, metavar="N", help="number of people (default 50)")
+
+    passwd = add("passwd", "change the passphrase (only the header is rewritten)")
+    passwd.add_argument("--new-passphrase-file", type=Path, metavar="FILE")
+    recover = add("recover", "set a new passphrase using the recovery key")
+    recover.add_argument("--recovery-key-file", type=Path, metavar="FILE")
+    recover.add_argument("--new-passphrase-file", type=Path, metavar="FILE")
+    add("rotate-key", "replace the master key and re-encrypt the database")
+    shred = add("shred", "destroy the vault's keys at once (recoverable only with an exported header + recovery key)")
+    shred.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    add("check", "verify database integrity and the audit chain", json=True)
+    add("identity", "show this vault's identity and fingerprint", json=True)
+
+    header = add("header", "export or restore a header backup")
+    header_commands = header.add_subparsers(dest="header_command", metavar="ACTION", required=True,
+                                            parser_class=Parser)
+    export = header_commands.add_parser("export", help="write a copy of the header to FILE", parents=[common])
+    export.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    restore = header_commands.add_parser("restore", help="put an exported header back", parents=[common])
+    restore.add_argument("file", type=Path, metavar="FILE")
+    restore.add_argument("--recovery-key-file", type=Path, metavar="FILE",
+                         help="prove ownership with the recovery key instead of the passphrase")
+
+    _record_commands(add("record", "add, show, list, edit or delete records"), common_json)
+
+    history = add("history", "show every version of a record", json=True)
+    history.add_argument("id", metavar="ID")
+    importer = add("import", "import records from a JSON or CSV file (all or nothing)", json=True)
+    importer.add_argument("file", type=Path, metavar="FILE")
+    importer.add_argument("--format", choices=["json", "jsonl", "csv"], help="default: from the file name")
+    search = add("search", "full-text search (Korean, Chinese, English)", json=True)
+    search.add_argument("query", metavar="QUERY")
+    search.add_argument("--limit", type=_positive_int, default=20, metavar="N")
+    return parser
+
+
+def _vault_creation_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--name", default="", metavar="N", help="your name as shown to team members")
+    command.add_argument("--org", default="", metavar="O", help="your organisation")
+    command.add_argument("--recovery-key-file", type=Path, metavar="FILE",
+                         help="write the new recovery key to FILE (must not exist) instead of printing it")
+
+
+def _record_commands(record: argparse.ArgumentParser, common_json: argparse.ArgumentParser) -> None:
+    actions = record.add_subparsers(dest="record_command", metavar="ACTION", required=True, parser_class=Parser)
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        return actions.add_parser(name, help=help_text, description=help_text, parents=[common_json])
+
+    add_cmd = add("add", "add a record of KIND from JSON (FILE, or standard input)")
+    add_cmd.add_argument("kind", choices=KINDS, metavar="KIND")
+    add_cmd.add_argument("file", nargs="?", type=Path, metavar="FILE")
+    add("show", "show a record").add_argument("id", metavar="ID")
+    list_cmd = add("list", "list the records of KIND")
+    list_cmd.add_argument("kind", choices=KINDS, metavar="KIND")
+    list_cmd.add_argument("--limit", type=_positive_int, default=1000, metavar="N")
+    list_cmd.add_argument("--offset", type=_non_negative_int, default=0, metavar="N")
+    edit = add("edit", "change a record: JSON merge patch from FILE or standard input (null removes a field)")
+    edit.add_argument("id", metavar="ID")
+    edit.add_argument("file", nargs="?", type=Path, metavar="FILE")
+    edit.add_argument("--replace", action="store_true", help="the JSON is the whole new record, not a patch")
+    add("delete", "delete a record (kept in its history as a tombstone)").add_argument("id", metavar="ID")
+    restore = add("restore", "make an earlier version of a record current again")
+    restore.add_argument("id", metavar="ID")
+    restore.add_argument("revision", metavar="REVISION")
+    add("schema", "print the JSON Schema of KIND").add_argument("kind", choices=KINDS, metavar="KIND")
+
+
+def _positive_int(text: str) -> int:
+    value = _non_negative_int(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    if not text.isdigit() or len(text) > 9:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
+    return int(text)

@@ -1,0 +1,57 @@
+"""Purpose-bound keys derived from the master key, and the SQLCipher key statement.
+
+Each use of the master key gets its own HKDF-SHA256 subkey, bound to the purpose and the vault id, so a key
+that leaks from one use (say the SQLCipher page key) reveals nothing about another (the audit-chain key).
+"""
+
+from __future__ import annotations
+
+import re
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+SUBKEY_LENGTH = 32
+_INFO_LABEL = b"safecase subkey v1"
+_PURPOSE = re.compile(r"[a-z][a-z0-9_.-]{0,63}", re.ASCII)
+
+PURPOSE_SQLCIPHER = "sqlcipher"
+PURPOSE_AUDIT = "audit"
+PURPOSE_BLOBS = "blobs"
+
+
+def _length_prefixed(*parts: bytes) -> bytes:
+    return b"".join(len(part).to_bytes(2, "big") + part for part in parts)
+
+
+def derive_subkey(master_key: bytes, purpose: str, vault_id: str) -> bytes:
+    """The 32-byte subkey of `master_key` for `purpose` (a short lower-case label such as "sqlcipher")."""
+    if not isinstance(master_key, bytes | bytearray | memoryview) or len(master_key) != 32:
+        raise ValueError("the master key must be 32 bytes")
+    if not _PURPOSE.fullmatch(purpose):
+        raise ValueError(f"invalid subkey purpose {purpose!r}")
+    if not vault_id:
+        raise ValueError("the vault id is required")
+    info = _length_prefixed(_INFO_LABEL, purpose.encode("ascii"), vault_id.encode("utf-8"))
+    return HKDF(algorithm=hashes.SHA256(), length=SUBKEY_LENGTH, salt=None, info=info).derive(
+        bytes(master_key)
+    )
+
+
+def _raw_key_literal(raw_key: bytes) -> str:
+    if not isinstance(raw_key, bytes | bytearray | memoryview) or len(raw_key) != 32:
+        raise ValueError("a SQLCipher raw key must be 32 bytes")
+    return f"\"x'{bytes(raw_key).hex()}'\""
+
+
+def sqlcipher_key_pragma(raw_key: bytes) -> str:
+    """``PRAGMA key = "x'<64 hex digits>'"``: SQLCipher raw-key mode, so SQLCipher runs no KDF of its own.
+
+    The returned str holds the key and cannot be wiped: build it right before executing it and drop it after.
+    """
+    return f"PRAGMA key = {_raw_key_literal(raw_key)}"
+
+
+def sqlcipher_rekey_pragma(raw_key: bytes) -> str:
+    """``PRAGMA rekey = "x'<64 hex digits>'"``: re-encrypt the open database under a new raw key."""
+    return f"PRAGMA rekey = {_raw_key_literal(raw_key)}"

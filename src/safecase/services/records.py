@@ -1,0 +1,175 @@
+"""Use cases on records: add, edit, delete (a tombstone), restore an earlier version, show, list, history.
+
+Every write validates the body for its kind, checks that everything it references exists with the right kind,
+stamps a new hybrid-logical-clock revision, keeps the old version, updates links and the search index, and
+appends to the audit chain, all in one transaction.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from safecase.domain.clock import iso_from_ms
+from safecase.domain.ids import new_record_id, parse_record_id
+from safecase.domain.kinds import Kind
+from safecase.domain.records import IMMUTABLE_KINDS, references, search_document, validate_body
+from safecase.errors import NotFoundError, SafeCaseError, ValidationError
+from safecase.services.session import VaultSession
+from safecase.storage.records import Derived, Link, RecordState, RecordVersion, body_digest, canonical_json
+
+PSEUDONYM_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U: easy to read aloud and copy by hand
+
+
+@dataclass(frozen=True)
+class PendingWrite:
+    """A validated version waiting for its references to be checked and its revision to be stamped."""
+
+    record_id: str
+    kind: Kind
+    body: dict[str, Any]
+    deleted: bool
+    action: str
+
+
+class RecordService:
+    def __init__(self, session: VaultSession) -> None:
+        self._session = session
+        self._store = session.records
+
+    # -- reads --------------------------------------------------------------------------------------------------
+
+    def show(self, record_id: str, *, include_deleted: bool = False) -> RecordState:
+        state = self._store.get(parse_record_id(record_id))
+        if state is None or (state.deleted and not include_deleted):
+            raise NotFoundError(f"No record with id {record_id}. List records with `safecase record list KIND`.")
+        return state
+
+    def list(self, kind: Kind, limit: int = 1000, offset: int = 0) -> list[RecordState]:
+        return self._store.list_kind(kind.value, limit, offset)
+
+    def count(self, kind: Kind) -> int:
+        return self._store.count_kind(kind.value)
+
+    def history(self, record_id: str) -> list[RecordVersion]:
+        versions = self._store.history(parse_record_id(record_id))
+        if not versions:
+            raise NotFoundError(f"No record with id {record_id}.")
+        return versions
+
+    # -- writes -------------------------------------------------------------------------------------------------
+
+    def add(self, kind: Kind, body: object, record_id: str | None = None) -> RecordState:
+        return self.write_batch([self.prepare_new(kind, body, record_id)])[0]
+
+    def edit(self, record_id: str, body: object) -> RecordState:
+        current = self.show(record_id)
+        kind = Kind(current.kind)
+        if kind in IMMUTABLE_KINDS:
+            raise SafeCaseError(
+                "Consent records are never edited: record a new consent, or a withdrawal that points at this one."
+            )
+        normalised = self._normalise(kind, body)
+        if canonical_json(normalised) == canonical_json(current.body):
+            return current
+        return self.write_batch([PendingWrite(current.id, kind, normalised, False, "record.edit")])[0]
+
+    def delete(self, record_id: str) -> RecordState:
+        current = self.show(record_id)
+        kind = Kind(current.kind)
+        if kind in IMMUTABLE_KINDS:
+            raise SafeCaseError("Consent records are never deleted: record a withdrawal that points at this one.")
+        referrers = [r for r in self._store.referrers(current.id) if r.source_id != current.id]
+        if referrers:
+            first = referrers[0]
+            raise SafeCaseError(
+                f"{len(referrers)} record(s) still refer to this {kind.value}, e.g. {first.source_kind} "
+                f"{first.source_id} ({first.field}). Remove those references first."
+            )
+        return self.write_batch([PendingWrite(current.id, kind, current.body, True, "record.delete")])[0]
+
+    def restore(self, record_id: str, revision: str) -> RecordState:
+        """Make an earlier version current again, as a new version (history only ever grows)."""
+        versions = {v.revision: v for v in self.history(record_id)}
+        if revision not in versions:
+            raise NotFoundError(f"Record {record_id} has no revision {revision}. See `safecase history {record_id}`.")
+        old = versions[revision]
+        kind = Kind(old.kind)
+        if kind in IMMUTABLE_KINDS:
+            raise SafeCaseError("Consent records cannot be restored to another version; record a new consent.")
+        return self.write_batch([PendingWrite(old.record_id, kind, old.body, old.deleted, "record.restore")])[0]
+
+    def prepare_new(self, kind: Kind, body: object, record_id: str | None = None) -> PendingWrite:
+        rid = parse_record_id(record_id) if record_id else new_record_id()
+        if record_id and self._store.get(rid) is not None:
+            raise ValidationError(f"a record with id {rid} already exists", "id")
+        return PendingWrite(rid, kind, self._normalise(kind, body), False, "record.create")
+
+    def write_batch(self, writes: Sequence[PendingWrite]) -> list[RecordState]:
+        """Check references across the batch and the vault, then write everything in one transaction."""
+        batch_kinds = {w.record_id: w.kind.value for w in writes if not w.deleted}
+        derived: list[Derived | None] = []
+        for number, write in enumerate(writes, start=1):
+            try:
+                derived.append(None if write.deleted else self._derive(write, batch_kinds))
+            except ValidationError as error:
+                if len(writes) == 1:
+                    raise
+                raise ValidationError(f"row {number} ({write.kind.value}): {error.message}") from None
+        results: list[RecordState] = []
+        with self._session.db.transaction():
+            for write, extra in zip(writes, derived, strict=True):
+                results.append(self._apply(write, extra))
+        return results
+
+    # -- internals ----------------------------------------------------------------------------------------------
+
+    def _normalise(self, kind: Kind, body: object) -> dict[str, Any]:
+        normalised = validate_body(kind, body)
+        if kind is Kind.PERSON and not normalised.get("pseudonym"):
+            normalised["pseudonym"] = self._new_pseudonym()
+        return normalised
+
+    def _new_pseudonym(self) -> str:
+        while True:
+            code = "P-" + "".join(secrets.choice(PSEUDONYM_ALPHABET) for _ in range(6))
+            taken = self._session.db.query_one(
+                "SELECT 1 FROM records WHERE kind = 'person' AND body ->> '$.pseudonym' = ?", (code,)
+            )
+            if taken is None:
+                return code
+
+    def _derive(self, write: PendingWrite, batch_kinds: dict[str, str]) -> Derived:
+        refs = references(write.kind, write.body)
+        self._check_targets(refs, batch_kinds)
+        document = search_document(write.kind, write.body)
+        return Derived(tuple(Link(r.field, r.target_id) for r in refs), document.title, document.text)
+
+    def _check_targets(self, refs: Iterable[Any], batch_kinds: dict[str, str]) -> None:
+        refs = list(refs)
+        stored = self._store.kinds_of(r.target_id for r in refs if r.target_id not in batch_kinds)
+        for ref in refs:
+            if ref.target_id in batch_kinds:
+                kind, deleted = batch_kinds[ref.target_id], False
+            elif ref.target_id in stored:
+                kind, deleted = stored[ref.target_id]
+            else:
+                raise ValidationError(f"refers to {ref.target_id}, which does not exist in this vault", ref.field)
+            allowed = sorted(k.value for k in ref.target_kinds)
+            if deleted:
+                raise ValidationError(f"refers to {ref.target_id}, which was deleted", ref.field)
+            if kind not in allowed:
+                raise ValidationError(f"must refer to a {' or '.join(allowed)}, not a {kind}", ref.field)
+
+    def _apply(self, write: PendingWrite, derived: Derived | None) -> RecordState:
+        revision = self._session.next_revision()
+        version = RecordVersion(write.record_id, write.kind.value, str(revision), write.deleted, write.body,
+                                self._session.device_id, iso_from_ms(revision.wall_ms))
+        self._store.apply_version(version, derived)
+        detail = f"{write.kind.value} {revision} sha256:{body_digest(canonical_json(write.body))}"
+        self._session.log(write.action, write.record_id, detail)
+        state = self._store.get(write.record_id)
+        assert state is not None
+        return state

@@ -1,0 +1,87 @@
+"""An unlocked vault: the open database, the identity and the clocks, for as long as the vault stays unlocked.
+
+``VaultSession`` is what the vault service hands out on unlock and what every other service takes in its
+constructor. Closing it signs the audit chain's tip, closes the database and wipes the keys it holds.
+"""
+
+from __future__ import annotations
+
+import getpass
+
+from safecase.crypto.identity import Identity
+from safecase.crypto.secrets import SecretBytes
+from safecase.domain.clock import Clock, iso_from_ms
+from safecase.domain.hlc import HybridLogicalClock, Revision
+from safecase.storage.audit import AuditLog
+from safecase.storage.database import Database
+from safecase.storage.records import RecordStore
+from safecase.storage.search_index import SearchIndex
+from safecase.storage.vault_folder import VaultFolder
+from safecase.storage.vault_meta import VaultMeta
+
+
+class VaultSession:
+    def __init__(
+        self,
+        folder: VaultFolder,
+        db: Database,
+        master_key: SecretBytes,
+        identity: Identity,
+        meta: VaultMeta,
+        clock: Clock,
+    ) -> None:
+        self.folder = folder
+        self.db = db
+        self.master_key = master_key
+        self.identity = identity
+        self.meta = meta
+        self.clock = clock
+        last = meta.last_revision()
+        self.hlc = HybridLogicalClock(clock, meta.device_id, Revision.parse(last) if last else None)
+        self.audit = AuditLog(db, meta.device_id, actor=_actor_name())
+        self.search = SearchIndex(db)
+        self.records = RecordStore(db, self.search)
+
+    @property
+    def vault_id(self) -> str:
+        return self.meta.vault_id
+
+    @property
+    def device_id(self) -> str:
+        return self.meta.device_id
+
+    def now_iso(self) -> str:
+        return iso_from_ms(self.clock.now_ms())
+
+    def next_revision(self) -> Revision:
+        """A new revision for a local write; remembered so revisions keep increasing across restarts."""
+        revision = self.hlc.tick()
+        self.meta.set_last_revision(str(revision))
+        return revision
+
+    def log(self, action: str, subject: str = "", detail: str = "") -> None:
+        self.audit.append(self.now_iso(), action, subject, detail)
+        if self.audit.needs_checkpoint():
+            self.audit.checkpoint(self.identity, self.now_iso())
+
+    def close(self) -> None:
+        """Sign the audit tip, close the database, wipe keys. Safe to call twice."""
+        if self.db.is_open:
+            if self.audit.needs_checkpoint(force=True):
+                with self.db.transaction():
+                    self.audit.checkpoint(self.identity, self.now_iso())
+            self.db.close()
+        self.master_key.wipe()
+
+    def __enter__(self) -> VaultSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _actor_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"

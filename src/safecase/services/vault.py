@@ -1,0 +1,231 @@
+"""Vault lifecycle: create, unlock, change passphrase, recover, rotate the master key, crypto-shred.
+
+The master key never exists outside memory. The header holds it wrapped twice (under the passphrase's Argon2id
+key and to the recovery key); the database is opened with a key derived from it. Every operation that fails,
+for whatever reason, leaves the vault exactly as it was: nothing is written before every check has passed.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from safecase.crypto.header import VaultHeader, create_header
+from safecase.crypto.identity import Identity
+from safecase.crypto.kdf import KdfPolicy, derive_kek
+from safecase.crypto.recovery_key import RecoveryKey, generate_recovery_key
+from safecase.crypto.secrets import SecretBytes, check_new_passphrase
+from safecase.crypto.subkeys import derive_subkey
+from safecase.domain.clock import Clock, iso_from_ms
+from safecase.errors import IntegrityError, VaultStateError
+from safecase.services.session import VaultSession
+from safecase.storage.database import Database, KeyMismatchError, open_encrypted
+from safecase.storage.identity_store import IdentityRecord, load_identity, save_identity
+from safecase.storage.migrate import migrate
+from safecase.storage import fsutil
+from safecase.storage.vault_folder import HEADER_SIZE_LIMIT, VaultFolder, staging_folder
+from safecase.storage.vault_meta import VaultMeta
+
+MASTER_KEY_BYTES = 32
+
+
+@dataclass(frozen=True)
+class CreatedVault:
+    folder: Path
+    vault_id: str
+    recovery_key: str
+    fingerprint: str
+
+
+class VaultService:
+    """Creates and opens vaults. Built once by the composition root with the KDF policy and clock to use."""
+
+    def __init__(self, kdf_policy: KdfPolicy, clock: Clock) -> None:
+        self._policy = kdf_policy
+        self._clock = clock
+
+    # -- create -------------------------------------------------------------------------------------------------
+
+    def create(self, root: Path, passphrase: str, display_name: str = "", organisation: str = "") -> CreatedVault:
+        check_new_passphrase(passphrase)
+        vault_id = str(uuid.uuid4())
+        created_at = iso_from_ms(self._clock.now_ms())
+        params = self._policy.calibrate()
+        master = SecretBytes(secrets.token_bytes(MASTER_KEY_BYTES))
+        recovery = generate_recovery_key()
+        identity = Identity.generate()
+        try:
+            with staging_folder(root) as staging:
+                staging_blobs = staging.blobs
+                staging_blobs.mkdir(mode=0o700)
+                db = open_encrypted(staging.database, self._db_key(master, vault_id), create=True)
+                try:
+                    migrate(db)
+                    with db.transaction():
+                        meta = VaultMeta.initialise(db, vault_id, secrets.token_hex(8), created_at)
+                        save_identity(db, IdentityRecord(identity, display_name, organisation, created_at))
+                        session = VaultSession(staging, db, master, identity, meta, self._clock)
+                        session.log("vault.create", vault_id)
+                    session.close()
+                finally:
+                    db.close()
+                header = create_header(vault_id, params, derive_kek(passphrase, params), bytes(master),
+                                       recovery.public_key_bytes(), created_at)
+                staging.write_header(header.to_bytes())
+        finally:
+            master.wipe()
+        return CreatedVault(root, vault_id, recovery.formatted(), identity.public().fingerprint())
+
+    # -- open ---------------------------------------------------------------------------------------------------
+
+    def read_header(self, folder: VaultFolder) -> VaultHeader:
+        """The vault's header; if it is damaged or missing but the backup is intact, say how to restore it."""
+        folder.require_existing()
+        try:
+            return VaultHeader.from_bytes(folder.read_header_bytes())
+        except (IntegrityError, VaultStateError):
+            if not _backup_is_intact(folder):
+                raise
+        raise IntegrityError(
+            f"The vault header {folder.header} is damaged or missing, but its backup is intact: restore it with "
+            f"`safecase header restore {folder.header_backup}`."
+        )
+
+    def unlock(self, root: Path, passphrase: str) -> VaultSession:
+        folder = VaultFolder(root)
+        header = self.read_header(folder)
+        self._policy.check(header.kdf)
+        kek = derive_kek(passphrase, header.kdf)
+        master = SecretBytes(header.unwrap_with_kek(kek))
+        return self._open_with(folder, header, master, kek=kek)
+
+    def unlock_with_recovery_key(self, root: Path, recovery_key: RecoveryKey) -> VaultSession:
+        folder = VaultFolder(root)
+        header = self.read_header(folder)
+        master = SecretBytes(header.unwrap_with_recovery_key(recovery_key))
+        return self._open_with(folder, header, master, recovery_key=recovery_key)
+
+    def _open_with(self, folder: VaultFolder, header: VaultHeader, master: SecretBytes, *,
+                   kek: bytes | None = None, recovery_key: RecoveryKey | None = None) -> VaultSession:
+        try:
+            db = open_encrypted(folder.database, self._db_key(master, header.vault_id))
+        except KeyMismatchError:
+            pending = (header.unwrap_pending_with_kek(kek) if kek is not None
+                       else header.unwrap_pending_with_recovery_key(recovery_key) if recovery_key else None)
+            if pending is None:
+                master.wipe()
+                raise
+            master.wipe()
+            master = SecretBytes(pending)
+            db = open_encrypted(folder.database, self._db_key(master, header.vault_id))
+            header = header.finish_rotation()
+            folder.require_writable()
+            folder.write_header(header.to_bytes())
+        if header.pending is not None:  # a rotation that never reached the database: forget it
+            folder.require_writable()
+            folder.write_header(header.abandon_rotation().to_bytes())
+        return self._session(folder, header, db, master)
+
+    def _session(self, folder: VaultFolder, header: VaultHeader, db: Database, master: SecretBytes) -> VaultSession:
+        try:
+            migrate(db)
+            meta = VaultMeta(db)
+            if meta.vault_id != header.vault_id:
+                raise IntegrityError(
+                    "The vault header and database belong to different vaults. Restore the right header."
+                )
+            identity = load_identity(db).identity
+        except BaseException:
+            db.close()
+            master.wipe()
+            raise
+        folder.remove_leftovers()
+        return VaultSession(folder, db, master, identity, meta, self._clock)
+
+    # -- change keys --------------------------------------------------------------------------------------------
+
+    def change_passphrase(self, session: VaultSession, new_passphrase: str) -> None:
+        """Re-wrap the master key under a new passphrase. Only the header changes."""
+        check_new_passphrase(new_passphrase)
+        session.folder.require_writable()
+        header = self.read_header(session.folder)
+        params = self._policy.calibrate()
+        new_header = header.with_new_passphrase(params, derive_kek(new_passphrase, params),
+                                                bytes(session.master_key))
+        session.folder.write_header(new_header.to_bytes())
+        with session.db.transaction():
+            session.log("vault.passphrase_changed")
+
+    def rotate_master_key(self, session: VaultSession, passphrase: str) -> None:
+        """New master key; the database is re-encrypted with SQLCipher's rekey.
+
+        Crash-safe in three steps: (1) the header gets the new key as `pending` beside the current one, (2) the
+        database is rekeyed in one transaction, (3) the pending key becomes current. Unlock after a crash at any
+        point opens the database with whichever key fits and completes or abandons the rotation.
+        """
+        session.folder.require_writable()
+        header = self.read_header(session.folder)
+        self._policy.check(header.kdf)
+        kek = derive_kek(passphrase, header.kdf)
+        if header.unwrap_with_kek(kek) != bytes(session.master_key):
+            raise IntegrityError("The vault header no longer matches the open vault. Lock and unlock again.")
+        new_master = SecretBytes(secrets.token_bytes(MASTER_KEY_BYTES))
+        pending = header.begin_rotation(kek, bytes(new_master))
+        session.folder.write_header(pending.to_bytes())
+        session.db.rekey(self._db_key(new_master, header.vault_id))
+        session.folder.write_header(pending.finish_rotation().to_bytes())
+        session.master_key.wipe()
+        session.master_key = new_master
+        with session.db.transaction():
+            session.log("vault.key_rotated")
+
+    # -- destroy ------------------------------------------------------------------------------------------------
+
+    def shred(self, root: Path) -> None:
+        """Destroy the header and its backup: without them the database is random bytes to anyone."""
+        folder = VaultFolder(root)
+        folder.require_existing()
+        folder.require_writable()
+        folder.destroy_headers()
+
+    def export_header(self, session: VaultSession, destination: Path) -> None:
+        """Write a copy of the header (wrapped keys only, no user data) for safekeeping away from the laptop."""
+        header = self.read_header(session.folder)
+        fsutil.write_new_private_file(destination, header.to_bytes())
+        with session.db.transaction():
+            session.log("vault.header_exported")
+
+    def restore_header(self, root: Path, header_file: Path, passphrase: str | None,
+                       recovery_key: RecoveryKey | None) -> VaultSession:
+        """Put an exported header back (e.g. after a shred), after proving it opens this vault's database."""
+        folder = VaultFolder(root)
+        fsutil.refuse_symlink(folder.root, "vault folder")
+        if not folder.database.is_file():
+            raise VaultStateError(f"No vault database at {folder.database}: there is nothing to restore a header to.")
+        header = VaultHeader.from_bytes(fsutil.read_small_file(header_file, HEADER_SIZE_LIMIT, "header backup"))
+        if recovery_key is not None:
+            master = SecretBytes(header.unwrap_with_recovery_key(recovery_key))
+        else:
+            self._policy.check(header.kdf)
+            master = SecretBytes(header.unwrap_with_kek(derive_kek(passphrase or "", header.kdf)))
+        db = open_encrypted(folder.database, self._db_key(master, header.vault_id))
+        folder.require_writable()
+        folder.write_header(header.to_bytes())
+        session = self._session(folder, header, db, master)
+        with session.db.transaction():
+            session.log("vault.header_restored")
+        return session
+
+    @staticmethod
+    def _db_key(master: SecretBytes, vault_id: str) -> bytes:
+        return derive_subkey(bytes(master), "sqlcipher", vault_id)
+
+
+def _backup_is_intact(folder: VaultFolder) -> bool:
+    try:
+        VaultHeader.from_bytes(folder.read_header_bytes(use_backup=True))
+    except (IntegrityError, VaultStateError):
+        return False
+    return True

@@ -1,0 +1,118 @@
+"""Safe file helpers used for everything the vault writes: private modes, atomic replace, no symlinks.
+
+Every file SafeCase creates is 0600 and every folder 0700. A write that must survive a crash goes to a temporary
+file in the same folder, is fsynced, replaces the target with ``os.replace`` and then the folder itself is fsynced,
+so after a power cut the target holds either the old or the new content, never a mix.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import stat
+from pathlib import Path
+
+from safecase.errors import VaultStateError
+
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+
+def refuse_symlink(path: Path, what: str) -> None:
+    if path.is_symlink():
+        raise VaultStateError(f"The {what} {path} is a symbolic link; SafeCase refuses links. Use the real folder.")
+
+
+def make_private_dir(path: Path) -> None:
+    """Create a 0700 folder (parents too), or tighten an existing one we own."""
+    refuse_symlink(path, "folder")
+    try:
+        path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        path.chmod(DIR_MODE)
+    except PermissionError as exc:
+        raise VaultStateError(f"Cannot create the folder {path}: permission denied. Choose another place.") from exc
+
+
+def fsync_dir(path: Path) -> None:
+    if os.name != "posix":  # Windows cannot open a folder for fsync; NTFS journals the rename itself.
+        return
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` durably: temp file, fsync, replace, fsync the folder."""
+    refuse_symlink(path, "file")
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), FILE_MODE)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+    fsync_dir(path.parent)
+
+
+def read_small_file(path: Path, limit: int, what: str) -> bytes:
+    """Read a file that must be small (a header, a key file), refusing links, devices and oversized files."""
+    refuse_symlink(path, what)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except FileNotFoundError as exc:
+        raise VaultStateError(f"The {what} {path} does not exist.") from exc
+    except PermissionError as exc:
+        raise VaultStateError(f"Cannot read the {what} {path}: permission denied.") from exc
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise VaultStateError(f"The {what} {path} is not a regular file.")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise VaultStateError(f"The {what} {path} is larger than {limit} bytes; it cannot be a {what}.")
+    return data
+
+
+def remove_private_leftovers(folder: Path) -> None:
+    """Delete temporary files a crash may have left behind (they hold only header bytes, never user content)."""
+    for leftover in folder.glob(".*.tmp"):
+        with contextlib.suppress(FileNotFoundError):
+            leftover.unlink()
+
+
+def overwrite_and_unlink(path: Path) -> None:
+    """Overwrite a small file with random bytes, fsync and delete it.
+
+    Best effort: SSDs, copy-on-write and journaling file systems may keep old blocks elsewhere. For the vault header
+    this is still what matters, because the header alone holds the wrapped keys.
+    """
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return
+    with path.open("r+b") as handle:
+        handle.write(secrets.token_bytes(max(size, 1)))
+        handle.flush()
+        os.fsync(handle.fileno())
+    path.unlink()
+
+
+def write_new_private_file(path: Path, data: bytes) -> None:
+    """Create a new 0600 file (never overwriting one) for something the user asked to export."""
+    refuse_symlink(path, "file")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), FILE_MODE)
+    except FileExistsError as exc:
+        raise VaultStateError(f"{path} already exists; SafeCase will not overwrite it. Choose another name.") from exc
+    except OSError as exc:
+        raise VaultStateError(f"Cannot create {path}: {exc.strerror}.") from exc
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())

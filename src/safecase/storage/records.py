@@ -1,0 +1,182 @@
+"""Record storage: every version kept, the highest revision is the current state, links and search follow it.
+
+Writing a version is idempotent and order-independent: applying the same set of versions in any order leaves the
+same ``records`` rows, because the current state is always the version with the highest revision. Local edits and
+(later) bundle imports go through the same ``apply_version``. The caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from safecase.storage.database import Database
+from safecase.storage.search_index import SearchIndex
+
+
+def canonical_json(body: dict[str, Any]) -> str:
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def body_digest(canonical: str) -> str:
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class RecordVersion:
+    record_id: str
+    kind: str
+    revision: str
+    deleted: bool
+    body: dict[str, Any]
+    origin_device: str
+    written_at: str
+
+
+@dataclass(frozen=True)
+class RecordState:
+    id: str
+    kind: str
+    revision: str
+    created_at: str
+    updated_at: str
+    origin_device: str
+    deleted: bool
+    body: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Link:
+    field: str
+    target_id: str
+
+
+@dataclass(frozen=True)
+class Referrer:
+    source_id: str
+    source_kind: str
+    field: str
+
+
+@dataclass(frozen=True)
+class Derived:
+    """What a version contributes when it becomes current: its outgoing links and its search text."""
+
+    links: tuple[Link, ...]
+    search_title: str
+    search_text: str
+
+
+_STATE_COLUMNS = "id, kind, revision, created_at, updated_at, origin_device, deleted, body"
+
+
+def _state(row: Any) -> RecordState:
+    return RecordState(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]), json.loads(row[7]))
+
+
+class RecordStore:
+    def __init__(self, db: Database, search: SearchIndex) -> None:
+        self._db = db
+        self._search = search
+
+    def get(self, record_id: str) -> RecordState | None:
+        row = self._db.query_one(f"SELECT {_STATE_COLUMNS} FROM records WHERE id = ?", (record_id,))
+        return _state(row) if row else None
+
+    def kinds_of(self, record_ids: Iterable[str]) -> dict[str, tuple[str, bool]]:
+        """Map each existing id to (kind, deleted)."""
+        found: dict[str, tuple[str, bool]] = {}
+        ids = list(dict.fromkeys(record_ids))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for rid, kind, deleted in self._db.execute(
+                f"SELECT id, kind, deleted FROM records WHERE id IN ({marks})", chunk
+            ):
+                found[rid] = (kind, bool(deleted))
+        return found
+
+    def apply_version(self, version: RecordVersion, derived: Derived | None) -> bool:
+        """Store a version; make it current if its revision is the highest. Returns whether it is now current.
+
+        `derived` must be given for a live (not deleted) version; a tombstone has no links and no search text.
+        """
+        canonical = canonical_json(version.body)
+        current = self._db.query_one("SELECT num, revision FROM records WHERE id = ?", (version.record_id,))
+        becomes_current = current is None or version.revision > current[1]
+        num = self._write_current(version, canonical, current[0] if current else None) if becomes_current else 0
+        self._db.execute(
+            "INSERT OR IGNORE INTO record_versions (record_id, revision, kind, deleted, origin_device,"
+            " written_at, body, body_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (version.record_id, version.revision, version.kind, int(version.deleted), version.origin_device,
+             version.written_at, canonical, body_digest(canonical)),
+        )
+        if not becomes_current:
+            return False
+        live = not version.deleted and derived is not None
+        self._replace_links(version.record_id, derived.links if live and derived else ())
+        if live and derived:
+            self._search.put(num, derived.search_title, derived.search_text)
+        else:
+            self._search.remove(num)
+        return True
+
+    def _write_current(self, version: RecordVersion, canonical: str, num: int | None) -> int:
+        if num is None:
+            cursor = self._db.execute(
+                "INSERT INTO records (id, kind, revision, created_at, updated_at, origin_device, deleted, body)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (version.record_id, version.kind, version.revision, version.written_at, version.written_at,
+                 version.origin_device, int(version.deleted), canonical),
+            )
+            return int(cursor.lastrowid)
+        self._db.execute(
+            "UPDATE records SET revision = ?, updated_at = ?, origin_device = ?, deleted = ?, body = ?"
+            " WHERE num = ?",
+            (version.revision, version.written_at, version.origin_device, int(version.deleted), canonical, num),
+        )
+        return num
+
+    def _replace_links(self, source_id: str, links: Iterable[Link]) -> None:
+        self._db.execute("DELETE FROM record_links WHERE source_id = ?", (source_id,))
+        self._db.executemany(
+            "INSERT OR IGNORE INTO record_links (source_id, field, target_id) VALUES (?, ?, ?)",
+            [(source_id, link.field, link.target_id) for link in links],
+        )
+
+    def history(self, record_id: str) -> list[RecordVersion]:
+        rows = self._db.query_all(
+            "SELECT record_id, kind, revision, deleted, body, origin_device, written_at FROM record_versions"
+            " WHERE record_id = ? ORDER BY revision",
+            (record_id,),
+        )
+        return [RecordVersion(r[0], r[1], r[2], bool(r[3]), json.loads(r[4]), r[5], r[6]) for r in rows]
+
+    def list_kind(self, kind: str, limit: int, offset: int = 0) -> list[RecordState]:
+        rows = self._db.query_all(
+            f"SELECT {_STATE_COLUMNS} FROM records WHERE kind = ? AND deleted = 0"
+            " ORDER BY created_at, id LIMIT ? OFFSET ?",
+            (kind, limit, offset),
+        )
+        return [_state(row) for row in rows]
+
+    def count_kind(self, kind: str) -> int:
+        return int(self._db.query_one("SELECT count(*) FROM records WHERE kind = ? AND deleted = 0", (kind,))[0])
+
+    def referrers(self, target_id: str) -> list[Referrer]:
+        rows = self._db.query_all(
+            "SELECT l.source_id, r.kind, l.field FROM record_links l JOIN records r ON r.id = l.source_id"
+            " WHERE l.target_id = ? AND r.deleted = 0 ORDER BY r.kind, l.source_id",
+            (target_id,),
+        )
+        return [Referrer(*row) for row in rows]
+
+    def states_by_num(self, nums: list[int]) -> dict[int, RecordState]:
+        if not nums:
+            return {}
+        marks = ",".join("?" * len(nums))
+        rows = self._db.query_all(f"SELECT num, {_STATE_COLUMNS} FROM records WHERE num IN ({marks})", nums)
+        return {row[0]: _state(row[1:]) for row in rows}

@@ -1,0 +1,119 @@
+"""The vault folder on disk: where the header, its backup, the database and the blobs live.
+
+```
+<vault>/            0700
+  header.json       0600  plaintext header: format, vault id, KDF settings, wrapped keys; no user data
+  header.bak.json   0600  the same header, rewritten after it (a damaged header can be restored from it)
+  vault.db          0600  SQLCipher 4 database (plus vault.db-wal / vault.db-shm while open)
+  blobs/            0700  encrypted evidence files
+```
+A new vault is built in a hidden sibling folder and renamed into place, so an interrupted ``init`` leaves no
+half-made vault behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from safecase.errors import VaultStateError
+from safecase.storage import fsutil
+
+HEADER_NAME = "header.json"
+HEADER_BACKUP_NAME = "header.bak.json"
+DATABASE_NAME = "vault.db"
+BLOBS_NAME = "blobs"
+HEADER_SIZE_LIMIT = 64 * 1024
+
+
+@dataclass(frozen=True)
+class VaultFolder:
+    root: Path
+
+    @property
+    def header(self) -> Path:
+        return self.root / HEADER_NAME
+
+    @property
+    def header_backup(self) -> Path:
+        return self.root / HEADER_BACKUP_NAME
+
+    @property
+    def database(self) -> Path:
+        return self.root / DATABASE_NAME
+
+    @property
+    def blobs(self) -> Path:
+        return self.root / BLOBS_NAME
+
+    def require_existing(self) -> None:
+        """Refuse a missing, linked or incomplete vault folder with a message that says what to do."""
+        fsutil.refuse_symlink(self.root, "vault folder")
+        if not self.root.is_dir():
+            raise VaultStateError(
+                f"No vault at {self.root}. Create one with `safecase init`, or point --vault (or SAFECASE_VAULT) "
+                "at an existing vault folder."
+            )
+        if not self.header.exists() and not self.header_backup.exists():
+            if self.database.exists():
+                raise VaultStateError(
+                    f"The vault at {self.root} has no header (was it shredded?). Restore an exported header "
+                    "backup with `safecase header restore FILE`."
+                )
+            raise VaultStateError(f"{self.root} is not a SafeCase vault (no {HEADER_NAME}).")
+        if not self.database.exists():
+            raise VaultStateError(
+                f"The vault database {self.database} is missing. Restore the vault folder from a backup."
+            )
+        fsutil.refuse_symlink(self.database, "vault database")
+
+    def require_writable(self) -> None:
+        if not os.access(self.root, os.W_OK) or (self.header.exists() and not os.access(self.header, os.W_OK)):
+            raise VaultStateError(
+                f"The vault folder {self.root} is read-only. Make it writable (chmod u+w) or copy the vault."
+            )
+
+    def read_header_bytes(self, use_backup: bool = False) -> bytes:
+        path = self.header_backup if use_backup else self.header
+        return fsutil.read_small_file(path, HEADER_SIZE_LIMIT, "vault header")
+
+    def write_header(self, data: bytes) -> None:
+        """Atomically replace the header, then its backup: at every instant one of them is complete."""
+        fsutil.atomic_write(self.header, data)
+        fsutil.atomic_write(self.header_backup, data)
+
+    def destroy_headers(self) -> None:
+        for path in (self.header, self.header_backup):
+            fsutil.overwrite_and_unlink(path)
+        fsutil.fsync_dir(self.root)
+
+    def remove_leftovers(self) -> None:
+        fsutil.remove_private_leftovers(self.root)
+
+
+@contextlib.contextmanager
+def staging_folder(target: Path) -> Iterator[VaultFolder]:
+    """Yield a private hidden folder beside `target`; on success rename it to `target`, else delete it."""
+    fsutil.refuse_symlink(target, "vault folder")
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise VaultStateError(
+            f"{target} already exists and is not empty: SafeCase will not overwrite it. Choose another folder "
+            "with --vault."
+        )
+    fsutil.make_private_dir(target.parent)
+    staging = target.parent / f".{target.name}.creating-{secrets.token_hex(4)}"
+    fsutil.make_private_dir(staging)
+    try:
+        yield VaultFolder(staging)
+        if target.exists():
+            target.rmdir()
+        staging.rename(target)
+        fsutil.fsync_dir(target.parent)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
