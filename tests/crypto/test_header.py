@@ -12,16 +12,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from safecase.crypto.encoding import b64encode, canonical_json
-from safecase.crypto.header import VaultHeader
+from safecase.crypto.header import VaultHeader, create_header
 from safecase.crypto.kdf import KdfPolicy
 from safecase.crypto.recovery_key import generate_recovery_key
 from safecase.errors import IntegrityError, WrongSecretError
 
-from .conftest import PASSPHRASE, VaultKeys, make_vault
+from .conftest import CREATED_AT, PASSPHRASE, VAULT_ID, VaultKeys, make_vault
 
 
 def edited(header: VaultHeader, edit: Any) -> bytes:
-    """The header's bytes after `edit(fields)`, with the checksum recomputed as a deliberate attacker would."""
+    """The header's bytes after `edit(fields)`, the checksum recomputed as a deliberate attacker would."""
     fields = json.loads(header.to_bytes())
     del fields["checksum"]
     edit(fields)
@@ -64,6 +64,21 @@ def test_header_holds_no_plaintext_key(vault: VaultKeys) -> None:
     assert b64encode(vault.master_key).encode() not in data
 
 
+def test_created_at_may_be_an_iso_string_and_is_kept_to_the_second(vault: VaultKeys) -> None:
+    header = create_header(
+        VAULT_ID,
+        vault.params,
+        vault.kek,
+        vault.master_key,
+        vault.recovery_key.public_key_bytes(),
+        "2024-03-01T18:30:00.456+09:00",
+    )
+    assert json.loads(header.to_bytes())["created_at"] == "2024-03-01T09:30:00Z"
+    assert header.created_at == CREATED_AT
+    with pytest.raises(ValueError, match="time zone"):
+        create_header(VAULT_ID, vault.params, vault.kek, vault.master_key, bytes(32), "2024-03-01T09:30:00")
+
+
 def test_a_trailing_newline_is_tolerated(vault: VaultKeys) -> None:
     assert VaultHeader.from_bytes(vault.header.to_bytes() + b"\n") == vault.header
 
@@ -86,7 +101,7 @@ def test_nfc_and_nfd_passphrases_unlock_the_same_header(policy: KdfPolicy) -> No
 
 
 def test_wrong_passphrase_is_a_wrong_secret_error(vault: VaultKeys) -> None:
-    with pytest.raises(WrongSecretError, match="Wrong passphrase. Check the keyboard layout"):
+    with pytest.raises(WrongSecretError, match=r"Wrong passphrase\. Check the keyboard layout"):
         unlock(vault.header.to_bytes(), "바다 건너 새벽 기자", vault.policy)
 
 
@@ -132,8 +147,14 @@ def test_arbitrary_bytes_raise_only_integrity_errors(data: bytes) -> None:
 
 
 JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
     max_leaves=20,
 )
 
@@ -252,7 +273,9 @@ def test_editing_any_bound_field_breaks_both_wraps(vault: VaultKeys, edit: Any) 
 
 def test_swapping_in_an_attackers_recovery_public_key_is_detected(vault: VaultKeys) -> None:
     attacker = generate_recovery_key()
-    data = edited(vault.header, lambda f: f.update(recovery_public_key=b64encode(attacker.public_key_bytes())))
+    data = edited(
+        vault.header, lambda f: f.update(recovery_public_key=b64encode(attacker.public_key_bytes()))
+    )
     header = VaultHeader.from_bytes(data)
     with pytest.raises(WrongSecretError, match="different vault"):
         header.unwrap_with_recovery_key(vault.recovery_key)

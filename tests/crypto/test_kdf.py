@@ -181,7 +181,7 @@ def test_calibration_stays_in_policy_and_near_the_target(base: float, per_gib: f
     if params.iterations not in (policy.floor.iterations, policy.ceiling.iterations):
         assert abs(seconds - policy.target_seconds) <= max(one_pass / 2, 0.25 * policy.target_seconds) + 1e-9
     fits = predicted(replace(params, iterations=2), base, per_gib) < policy.target_seconds
-    if fits and 0.05 <= one_pass and base <= 2 * one_pass and params.iterations < policy.ceiling.iterations:
+    if fits and one_pass >= 0.05 and base <= 2 * one_pass and params.iterations < policy.ceiling.iterations:
         # A machine that behaves like real ones (fixed cost about one pass): the closest count exactly.
         assert abs(seconds - policy.target_seconds) <= one_pass / 2 + 1e-9
 

@@ -70,6 +70,13 @@ def test_secret_bytes_never_shows_its_content() -> None:
     assert repr(secret) == "SecretBytes(<31 bytes>)"
 
 
+def test_bytes_of_secret_bytes_is_a_copy() -> None:
+    secret = SecretBytes(b"\x07" * 32)
+    copy = bytes(secret)
+    secret.wipe()
+    assert copy == b"\x07" * 32  # the copy survives: that is why reveal() is used sparingly
+
+
 def test_secret_bytes_context_manager_wipes_on_exit() -> None:
     with SecretBytes.random() as secret:
         assert len(secret.reveal()) == 32

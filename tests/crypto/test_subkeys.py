@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from safecase.crypto.subkeys import derive_subkey, sqlcipher_key_pragma, sqlcipher_rekey_pragma
+from safecase.crypto.subkeys import derive_subkey, sqlcipher_key_pragma
 
 MASTER = bytes(range(32))
 VAULT = "6f1c2a7e-3b4d-4e5f-8a9b-0c1d2e3f4a5b"
@@ -46,11 +46,11 @@ def test_master_key_must_be_32_bytes() -> None:
         derive_subkey(b"short", "audit", VAULT)
 
 
-def test_sqlcipher_pragmas_use_raw_key_mode() -> None:
+def test_sqlcipher_key_uses_raw_key_mode() -> None:
     key = bytes(range(32))
-    assert re.fullmatch(r"""PRAGMA key = "x'[0-9a-f]{64}'\"""", sqlcipher_key_pragma(key))
-    assert sqlcipher_key_pragma(key) == f"PRAGMA key = \"x'{key.hex()}'\""
-    assert sqlcipher_rekey_pragma(key) == f"PRAGMA rekey = \"x'{key.hex()}'\""
+    value = sqlcipher_key_pragma(key)
+    assert re.fullmatch(r"x'[0-9a-f]{64}'", value)
+    assert value == f"x'{key.hex()}'"
+    assert f'PRAGMA key = "{value}"' == "PRAGMA key = \"x'" + key.hex() + "'\""
     with pytest.raises(ValueError):
         sqlcipher_key_pragma(b"\x00" * 31)
-

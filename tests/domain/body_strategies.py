@@ -23,7 +23,8 @@ from safecase.domain.fields import (
 )
 from safecase.domain.kinds import Kind
 from safecase.domain.record_types import RECORD_TYPES
-from safecase.domain.structures import ListOf, Obj
+from safecase.domain.rules import AllFalseWhen, AtLeastOne, Requires, When
+from safecase.domain.structures import ListOf, Obj, Rule
 
 # Fragments that normalisation changes: decomposed Hangul (ᄀ+ᅡ -> 가), e + combining acute, spaces.
 _TRICKY = ["\u1100\u1161", "e\u0301", " ", "\u3000", "김", "金", "Onsong", "~", "\u200b"]
@@ -103,9 +104,36 @@ def for_field(field: FieldType) -> st.SearchStrategy[Any]:
     raise NotImplementedError(f"no strategy for {type(field).__name__}")
 
 
-def raw_bodies(kind: Kind) -> st.SearchStrategy[dict[str, Any]]:
-    """Bodies for `kind` built from its field specs; cross-field rules may still reject some."""
-    return _object(RECORD_TYPES[kind].body)
+@st.composite
+def raw_bodies(draw: st.DrawFn, kind: Kind) -> dict[str, Any]:
+    """Bodies for `kind` built from its field specs, nudged towards its cross-field rules.
+
+    Values that normalise away (blank text) can still break a rule, so some bodies remain invalid.
+    """
+    spec = RECORD_TYPES[kind].body
+    body = draw(_object(spec))
+    for _ in range(3):
+        for rule in spec.rules:
+            _nudge(draw, spec, rule, body)
+    return body
+
+
+def _nudge(draw: st.DrawFn, spec: Obj, rule: Rule, body: dict[str, Any]) -> None:
+    types = {prop.name: prop.type for prop in spec.props}
+    match rule:
+        case Requires() if rule.field in body and any(need not in body for need in rule.needs):
+            del body[rule.field]
+        case When() if body.get(rule.field) == rule.equals:
+            for name in rule.requires:
+                body.setdefault(name, draw(for_field(types[name])))
+        case When():
+            for name in rule.only_then:
+                body.pop(name, None)
+        case AtLeastOne() if not any(name in body for name in rule.fields):
+            name = draw(st.sampled_from(rule.fields))
+            body[name] = draw(for_field(types[name]))
+        case AllFalseWhen() if rule.trigger in body:
+            body[rule.target] = dict.fromkeys(rule.flags, False)
 
 
 def json_values() -> st.SearchStrategy[Any]:

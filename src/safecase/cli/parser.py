@@ -21,9 +21,9 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"safecase: {message} (see `{self.prog} --help`)\n")
 
 
-def _common_options(*, with_json: bool = False) -> argparse.ArgumentParser:
+def _common_options(*, with_json: bool = False) -> Parser:
     """Options accepted before or after the command name (defaults suppressed so either position works)."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     group = common.add_argument_group("vault and secrets")
     group.add_argument("--vault", type=Path, default=argparse.SUPPRESS, metavar="DIR", help="vault folder")
     group.add_argument("--passphrase-file", type=Path, default=argparse.SUPPRESS, metavar="FILE",
@@ -92,7 +92,7 @@ def _vault_creation_options(command: argparse.ArgumentParser) -> None:
                          help="write the new recovery key to FILE (must not exist) instead of printing it")
 
 
-def _record_commands(record: argparse.ArgumentParser, common_json: argparse.ArgumentParser) -> None:
+def _record_commands(record: argparse.ArgumentParser, common_json: Parser) -> None:
     actions = record.add_subparsers(dest="record_command", metavar="ACTION", required=True, parser_class=Parser)
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:

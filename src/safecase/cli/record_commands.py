@@ -32,7 +32,7 @@ def record(ctx: CliContext) -> int:
         elif action == "show":
             _print_state(ctx, records.show(ctx.args.id))
         elif action == "list":
-            _print_list(ctx, records.list(Kind(ctx.args.kind), ctx.args.limit, ctx.args.offset))
+            _print_list(ctx, records.list_kind(Kind(ctx.args.kind), ctx.args.limit, ctx.args.offset))
         elif action == "edit":
             current = records.show(ctx.args.id)
             new_body = body if ctx.args.replace else apply_merge_patch(current.body, body)

@@ -20,11 +20,11 @@ database is encrypted with at that moment.
    A crash before the write leaves step 2's state, which the next unlock repairs.
 
 On unlock, the service tries the current key on the database. If that works and a rotation is pending, step 2
-never committed: ``abort_rotation`` drops the pending key (or the service re-keys and finishes). If it fails,
-it tries ``unwrap_pending_*``; if the pending key opens the database, ``finish_rotation`` completes step 3.
-``finish_rotation`` and ``abort_rotation`` demand the key the database actually opened with and refuse unless
-it is the pending (resp. current) key, so the header can never be settled onto a key the database does not
-use.
+never committed: ``abandon_rotation`` drops the pending key (or the service re-keys and finishes). If it
+fails, it tries ``unwrap_pending_*``; if the pending key opens the database, ``finish_rotation`` completes
+step 3. ``finish_rotation`` and ``abandon_rotation`` demand the key the database actually opened with and
+refuse unless it is the pending (resp. current) key, so the header can never be settled onto a key the
+database does not use.
 
 No passphrase or recovery-key change is allowed while a rotation is pending: there would be two master keys to
 re-wrap, and one of them the caller would not have. Header backups taken before a rotation hold only the old
@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 
 from safecase.crypto.header_format import HeaderContent, PendingRotation, associated_data
 from safecase.crypto.kdf import KdfParams
@@ -141,7 +141,7 @@ class VaultHeader(HeaderContent):
             pending=None,
         )
 
-    def abort_rotation(self, secret: UnlockSecret, database_key: bytes) -> VaultHeader:
+    def abandon_rotation(self, secret: UnlockSecret, database_key: bytes) -> VaultHeader:
         """Drop the pending key after a rotation whose re-keying never committed.
 
         `database_key` is the key the database opens with; refused unless it is the current key.
@@ -214,10 +214,17 @@ def create_header(
     kek: bytes,
     master_key: bytes,
     recovery_public_key: bytes,
-    created_at: datetime,
+    created_at: datetime | str,
 ) -> VaultHeader:
-    """The header of a new vault (key epoch 1, no rotation pending)."""
-    created = created_at.replace(microsecond=0)
+    """The header of a new vault (key epoch 1, no rotation pending).
+
+    `created_at` is a timezone-aware datetime or an ISO-8601 string with an offset or "Z" (such as
+    ``2026-11-28T12:00:00.123Z``); the header keeps it to the second, in UTC.
+    """
+    moment = datetime.fromisoformat(created_at) if isinstance(created_at, str) else created_at
+    if moment.tzinfo is None:
+        raise ValueError("created_at must carry a time zone (UTC)")
+    created = moment.astimezone(UTC).replace(microsecond=0)
 
     def bound_to(purpose: str) -> bytes:
         return associated_data(vault_id, created, kdf_params, 1, recovery_public_key, purpose)

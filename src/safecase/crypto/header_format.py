@@ -161,15 +161,16 @@ class HeaderContent:
         object.__setattr__(self, "created_at", created.astimezone(UTC))
         if _int(self.key_epoch) < 1:
             raise ValueError("key_epoch starts at 1")
-        if not isinstance(self.recovery_public_key, bytes) or len(self.recovery_public_key) != 32:
+        key = self.recovery_public_key
+        if not isinstance(key, bytes) or len(key) != RECOVERY_PUBLIC_KEY_LENGTH:
             raise ValueError(f"recovery_public_key is {RECOVERY_PUBLIC_KEY_LENGTH} bytes")
         _check_recovery_wrap(self.recovery_wrap)
         if self.pending is not None and self.pending.key_epoch != self.key_epoch + 1:
             raise ValueError("a pending rotation is for the next key epoch")
 
-    def _associated_data(self, key_epoch: int, purpose: str, kdf: KdfParams | None = None) -> bytes:
+    def _associated_data(self, key_epoch: int, purpose: str) -> bytes:
         return associated_data(
-            self.vault_id, self.created_at, kdf or self.kdf, key_epoch, self.recovery_public_key, purpose
+            self.vault_id, self.created_at, self.kdf, key_epoch, self.recovery_public_key, purpose
         )
 
     def _fields(self) -> dict[str, Any]:

@@ -49,13 +49,13 @@ def _length_prefixed(*parts: bytes) -> bytes:
 class PublicIdentity:
     """Someone's public keys: Ed25519 (raw, 32 bytes) for signatures, an age recipient for bundles."""
 
-    ed25519_public: bytes
+    ed25519_public_bytes: bytes
     age_recipient: str
 
     def __post_init__(self) -> None:
-        if not isinstance(self.ed25519_public, bytes) or len(self.ed25519_public) != 32:
+        if not isinstance(self.ed25519_public_bytes, bytes) or len(self.ed25519_public_bytes) != 32:
             raise ValueError("an Ed25519 public key is 32 bytes")
-        Ed25519PublicKey.from_public_bytes(self.ed25519_public)
+        Ed25519PublicKey.from_public_bytes(self.ed25519_public_bytes)
         if not isinstance(self.age_recipient, str) or not self.age_recipient.startswith("age1"):
             raise ValueError("an age recipient starts with age1")
         try:
@@ -63,10 +63,14 @@ class PublicIdentity:
         except pyrage.RecipientError as exc:
             raise ValueError("invalid age recipient") from exc
 
+    def ed25519_public_b64(self) -> str:
+        """The Ed25519 public key in standard base64, for display and export."""
+        return b64encode(self.ed25519_public_bytes)
+
     def fingerprint_digest(self) -> bytes:
         """SHA-512 over the label and both public keys: what the fingerprint digits are cut from."""
         material = _length_prefixed(
-            _FINGERPRINT_LABEL, self.ed25519_public, self.age_recipient.encode("ascii")
+            _FINGERPRINT_LABEL, self.ed25519_public_bytes, self.age_recipient.encode("ascii")
         )
         return hashlib.sha512(material).digest()
 
@@ -82,7 +86,7 @@ class PublicIdentity:
     def qr_payload(self) -> str:
         """``safecase-id:1:<ed25519 base64url>:<age recipient>:<fingerprint digest hex>`` for a QR code."""
         return (
-            f"{_QR_PREFIX}{b64url_encode(self.ed25519_public)}:{self.age_recipient}:"
+            f"{_QR_PREFIX}{b64url_encode(self.ed25519_public_bytes)}:{self.age_recipient}:"
             f"{self.fingerprint_digest().hex()}"
         )
 
@@ -124,9 +128,14 @@ class Identity:
         """The pyrage X25519 identity, for decrypting age files (evidence blobs, bundles)."""
         return self._age_identity
 
+    @property
+    def public_key_bytes(self) -> bytes:
+        """The raw Ed25519 public key (what the audit chain records beside each signed checkpoint)."""
+        return self._signing_key.public_key().public_bytes_raw()
+
     def public(self) -> PublicIdentity:
         return PublicIdentity(
-            ed25519_public=self._signing_key.public_key().public_bytes_raw(),
+            ed25519_public_bytes=self.public_key_bytes,
             age_recipient=str(self._age_identity.to_public()),
         )
 
@@ -173,9 +182,16 @@ class Identity:
         return cls(signing_key, age_identity)
 
 
+def verify_signature(ed25519_public: bytes, data: bytes, signature: bytes) -> bool:
+    """Whether `signature` is a valid Ed25519 signature over `data` by the raw public key `ed25519_public`."""
+    try:
+        Ed25519PublicKey.from_public_bytes(ed25519_public).verify(signature, data)
+    except (InvalidSignature, ValueError, TypeError):
+        return False
+    return True
+
+
 def verify(public: PublicIdentity, data: bytes, signature: bytes) -> None:
     """Raise IntegrityError unless `signature` is `public`'s Ed25519 signature over `data`."""
-    try:
-        Ed25519PublicKey.from_public_bytes(public.ed25519_public).verify(signature, data)
-    except (InvalidSignature, ValueError, TypeError):
-        raise IntegrityError(_BAD_SIGNATURE) from None
+    if not verify_signature(public.ed25519_public_bytes, data, signature):
+        raise IntegrityError(_BAD_SIGNATURE)

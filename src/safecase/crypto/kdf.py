@@ -142,8 +142,7 @@ class KdfPolicy:
         )
 
     def check(self, params: KdfParams) -> None:
-        """Raise IntegrityError unless every parameter is inside [floor, ceiling] and the salt is 16..64
-        bytes.
+        """Raise IntegrityError unless every value is inside [floor, ceiling] and the salt is 16..64 bytes.
 
         Call this BEFORE deriving with parameters read from a header (or use `derive_kek` on the policy).
         """
@@ -204,8 +203,7 @@ class KdfPolicy:
         return _clamp(iterations, self.floor.iterations, self.ceiling.iterations)
 
     def _closest(self, t1: int, seconds1: float, t2: int, seconds2: float) -> tuple[int, bool]:
-        """The iteration count closest to the target on the line through two trials (t1 < t2), and whether
-        it was capped.
+        """The iteration count nearest the target on the line through two trials, and whether it was capped.
 
         A line that noise made implausible (not rising, or a negative fixed cost) is replaced by time
         proportional to iterations through the second point, which underestimates the count. The answer is

@@ -87,6 +87,10 @@ class SecretBytes:
         self._check_alive()
         return bytes(self._buffer)
 
+    def __bytes__(self) -> bytes:
+        """Same as `reveal()`: an immutable copy that cannot be wiped."""
+        return self.reveal()
+
     def view(self) -> memoryview:
         """A read-only view of the buffer (no copy) for APIs that accept any bytes-like object."""
         self._check_alive()

@@ -38,20 +38,13 @@ def derive_subkey(master_key: bytes, purpose: str, vault_id: str) -> bytes:
     )
 
 
-def _raw_key_literal(raw_key: bytes) -> str:
+def sqlcipher_key_pragma(raw_key: bytes) -> str:
+    """The value for ``PRAGMA key = "<value>"`` (and ``PRAGMA rekey``): ``x'<64 hex digits>'``.
+
+    SQLCipher's raw-key mode: the 32 bytes are the page key itself, so SQLCipher runs no KDF of its own. Use
+    as ``f'PRAGMA key = "{sqlcipher_key_pragma(raw_key)}"'``. The returned str holds the key and cannot be
+    wiped: build it right before executing it and drop it after.
+    """
     if not isinstance(raw_key, bytes | bytearray | memoryview) or len(raw_key) != 32:
         raise ValueError("a SQLCipher raw key must be 32 bytes")
-    return f"\"x'{bytes(raw_key).hex()}'\""
-
-
-def sqlcipher_key_pragma(raw_key: bytes) -> str:
-    """``PRAGMA key = "x'<64 hex digits>'"``: SQLCipher raw-key mode, so SQLCipher runs no KDF of its own.
-
-    The returned str holds the key and cannot be wiped: build it right before executing it and drop it after.
-    """
-    return f"PRAGMA key = {_raw_key_literal(raw_key)}"
-
-
-def sqlcipher_rekey_pragma(raw_key: bytes) -> str:
-    """``PRAGMA rekey = "x'<64 hex digits>'"``: re-encrypt the open database under a new raw key."""
-    return f"PRAGMA rekey = {_raw_key_literal(raw_key)}"
+    return f"x'{bytes(raw_key).hex()}'"

@@ -58,6 +58,7 @@ def _parse(text: str, file_format: str) -> Iterator[dict[str, Any]]:
     if file_format == "csv":
         yield from _csv_rows(text)
         return
+    values: Any
     try:
         if file_format == "jsonl":
             values = [json.loads(line) for line in text.splitlines() if line.strip()]

@@ -47,7 +47,7 @@ class RecordService:
             raise NotFoundError(f"No record with id {record_id}. List records with `safecase record list KIND`.")
         return state
 
-    def list(self, kind: Kind, limit: int = 1000, offset: int = 0) -> list[RecordState]:
+    def list_kind(self, kind: Kind, limit: int = 1000, offset: int = 0) -> list[RecordState]:
         return self._store.list_kind(kind.value, limit, offset)
 
     def count(self, kind: Kind) -> int:

@@ -57,26 +57,30 @@ class VaultService:
         recovery = generate_recovery_key()
         identity = Identity.generate()
         try:
+            header = create_header(vault_id, params, derive_kek(passphrase, params), bytes(master),
+                                   recovery.public_key_bytes(), created_at)
             with staging_folder(root) as staging:
-                staging_blobs = staging.blobs
-                staging_blobs.mkdir(mode=0o700)
-                db = open_encrypted(staging.database, self._db_key(master, vault_id), create=True)
-                try:
-                    migrate(db)
-                    with db.transaction():
-                        meta = VaultMeta.initialise(db, vault_id, secrets.token_hex(8), created_at)
-                        save_identity(db, IdentityRecord(identity, display_name, organisation, created_at))
-                        session = VaultSession(staging, db, master, identity, meta, self._clock)
-                        session.log("vault.create", vault_id)
-                    session.close()
-                finally:
-                    db.close()
-                header = create_header(vault_id, params, derive_kek(passphrase, params), bytes(master),
-                                       recovery.public_key_bytes(), created_at)
+                staging.blobs.mkdir(mode=0o700)
+                self._initialise_database(staging, master, vault_id, identity,
+                                          IdentityRecord(identity, display_name, organisation, created_at))
                 staging.write_header(header.to_bytes())
         finally:
             master.wipe()
         return CreatedVault(root, vault_id, recovery.formatted(), identity.public().fingerprint())
+
+    def _initialise_database(self, staging: VaultFolder, master: SecretBytes, vault_id: str, identity: Identity,
+                             identity_record: IdentityRecord) -> None:
+        db = open_encrypted(staging.database, self._db_key(master, vault_id), create=True)
+        try:
+            migrate(db)
+            with db.transaction():
+                meta = VaultMeta.initialise(db, vault_id, secrets.token_hex(8), identity_record.created_at)
+                save_identity(db, identity_record)
+                session = VaultSession(staging, db, SecretBytes(bytes(master)), identity, meta, self._clock)
+                session.log("vault.create", vault_id)
+            session.close()
+        finally:
+            db.close()
 
     # -- open ---------------------------------------------------------------------------------------------------
 
@@ -109,24 +113,31 @@ class VaultService:
 
     def _open_with(self, folder: VaultFolder, header: VaultHeader, master: SecretBytes, *,
                    kek: bytes | None = None, recovery_key: RecoveryKey | None = None) -> VaultSession:
+        secret: bytes | RecoveryKey = kek if kek is not None else _required(recovery_key)
         try:
             db = open_encrypted(folder.database, self._db_key(master, header.vault_id))
         except KeyMismatchError:
             pending = (header.unwrap_pending_with_kek(kek) if kek is not None
-                       else header.unwrap_pending_with_recovery_key(recovery_key) if recovery_key else None)
-            if pending is None:
-                master.wipe()
-                raise
+                       else header.unwrap_pending_with_recovery_key(_required(recovery_key)))
             master.wipe()
+            if pending is None:
+                raise
             master = SecretBytes(pending)
             db = open_encrypted(folder.database, self._db_key(master, header.vault_id))
-            header = header.finish_rotation()
-            folder.require_writable()
-            folder.write_header(header.to_bytes())
-        if header.pending is not None:  # a rotation that never reached the database: forget it
-            folder.require_writable()
-            folder.write_header(header.abandon_rotation().to_bytes())
+            self._settle_rotation(folder, header.finish_rotation(secret, database_key=bytes(master)), db)
+        else:
+            if header.pending is not None:  # a rotation that never reached the database: forget it
+                self._settle_rotation(folder, header.abandon_rotation(secret, database_key=bytes(master)), db)
         return self._session(folder, header, db, master)
+
+    @staticmethod
+    def _settle_rotation(folder: VaultFolder, settled: VaultHeader, db: Database) -> None:
+        try:
+            folder.require_writable()
+            folder.write_header(settled.to_bytes())
+        except BaseException:
+            db.close()
+            raise
 
     def _session(self, folder: VaultFolder, header: VaultHeader, db: Database, master: SecretBytes) -> VaultSession:
         try:
@@ -175,7 +186,7 @@ class VaultService:
         pending = header.begin_rotation(kek, bytes(new_master))
         session.folder.write_header(pending.to_bytes())
         session.db.rekey(self._db_key(new_master, header.vault_id))
-        session.folder.write_header(pending.finish_rotation().to_bytes())
+        session.folder.write_header(pending.finish_rotation(kek, database_key=bytes(new_master)).to_bytes())
         session.master_key.wipe()
         session.master_key = new_master
         with session.db.transaction():
@@ -229,3 +240,9 @@ def _backup_is_intact(folder: VaultFolder) -> bool:
     except (IntegrityError, VaultStateError):
         return False
     return True
+
+
+def _required(recovery_key: RecoveryKey | None) -> RecoveryKey:
+    if recovery_key is None:
+        raise ValueError("either a passphrase key or a recovery key is needed")
+    return recovery_key

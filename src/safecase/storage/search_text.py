@@ -87,17 +87,19 @@ class _Patterns:
 @functools.cache
 def _patterns() -> _Patterns:
     """The regexes that need Unicode's list of marks, built on first use (it takes ~25 ms)."""
-    is_mark = lambda ch: unicodedata.category(ch)[0] == "M"  # noqa: E731
+    cjk = re.compile(f"[{_CJK}]")
+    is_mark = lambda ch: unicodedata.category(ch)[0] == "M" and not cjk.match(ch)  # noqa: E731
     bmp_marks, astral_marks = (_class_of(is_mark, *_MARK_SPANS[:3]), _class_of(is_mark, *_MARK_SPANS[3:]))
     # sre tests astral ranges one by one after the BMP bitmap: look at them only for astral characters.
     mark = f"(?:[{bmp_marks}]|(?=[\\U00010000-\\U0010ffff])[{astral_marks}])"
     letter = f"[^\\W_{_CJK}]"
     word = f"(?:{letter}|{mark}){letter}*(?:{mark}+{letter}*)*"
     lead, vowel, tail = (_class_of(partial(_is_jamo, kind), *_JAMO_SPANS) for kind in "LVT")
-    # A piece must not compose with its neighbours under NFC: a run of stable characters followed by nothing
+    # A piece must not compose with its neighbours under NFKC: a run of stable characters followed by nothing
     # that could attach to them, or a cluster (Hangul syllable block, surrogate pair, flag or any character)
-    # with the marks after it.
-    attached = f"(?:{mark}|[{_INVISIBLE}])"
+    # with what attaches after it: marks (kana voicing too, though it is no word mark), invisibles, and the
+    # four letters whose NFKC starts with a mark (Thai and Lao AM, half-width voicing marks).
+    attached = f"(?:{mark}|[{_INVISIBLE}\u3099\u309a\u0e33\u0eb3\uff9e\uff9f])"
     return _Patterns(
         units=re.compile(f"([{_CJK}]+)|({word})"),
         # A CJK character yields the bigram it starts (or itself at the end of its run), a word itself.
