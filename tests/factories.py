@@ -1,10 +1,10 @@
 """Valid record bodies of every kind, with fictional people, so a test states only what it is about.
 
-``make_body(Kind.EVENT, date="2019-04")`` gives a valid, already normalised event body. Pass ``OMIT`` to leave a
-field out: ``make_body(Kind.CASE, title=OMIT)``. Optional references are left out unless passed in. Required
-references (``REQUIRED_REFERENCES``) get a fresh random id unless passed in, so domain tests can validate a body
-on its own; a test that stores records must create the targets first (in ``kinds_in_dependency_order()``) and
-pass their ids.
+``make_body(Kind.EVENT, date="2019-04")`` gives a valid, already normalised event body. Pass ``OMIT`` to
+leave a field out: ``make_body(Kind.CASE, title=OMIT)``. Optional references are left out unless passed in.
+Required references (``REQUIRED_REFERENCES``) get a fresh random id unless passed in, so domain tests can
+validate a body on its own; a test that stores records must create the targets first (in
+``kinds_in_dependency_order()``) and pass their ids.
 """
 
 from __future__ import annotations

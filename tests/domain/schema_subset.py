@@ -1,7 +1,7 @@
-"""A tiny JSON Schema (2020-12) checker for exactly the keywords ``safecase.domain.records.json_schema`` uses.
+"""A tiny JSON Schema (2020-12) checker for exactly the keywords that ``records.json_schema`` uses.
 
-No runtime dependency on ``jsonschema``; any keyword outside the subset fails loudly, so the schema cannot grow
-a rule this checker silently ignores.
+No runtime dependency on ``jsonschema``; a keyword outside the subset fails loudly, so the schema cannot
+grow a rule that this checker silently ignores.
 """
 
 from __future__ import annotations
@@ -13,9 +13,28 @@ from typing import Any
 ANNOTATIONS = frozenset({"$schema", "$id", "$comment", "title", "description", "default", "format"})
 _CHECKED = frozenset(
     {
-        "type", "properties", "required", "additionalProperties", "minProperties", "items", "minItems",
-        "maxItems", "uniqueItems", "minLength", "maxLength", "pattern", "minimum", "maximum", "enum", "const",
-        "allOf", "anyOf", "if", "then", "else", "dependentRequired",
+        "type",
+        "properties",
+        "required",
+        "additionalProperties",
+        "minProperties",
+        "items",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "minimum",
+        "maximum",
+        "enum",
+        "const",
+        "allOf",
+        "anyOf",
+        "if",
+        "then",
+        "else",
+        "dependentRequired",
     }
 )
 SUPPORTED = ANNOTATIONS | _CHECKED
@@ -57,7 +76,11 @@ def _is_type(instance: Any, name: str) -> bool:
     if name == "number":
         return isinstance(instance, int | float) and not isinstance(instance, bool)
     kinds: dict[str, type | tuple[type, ...]] = {
-        "string": str, "boolean": bool, "object": dict, "array": list, "null": type(None)
+        "string": str,
+        "boolean": bool,
+        "object": dict,
+        "array": list,
+        "null": type(None),
     }
     return isinstance(instance, kinds[name])
 
@@ -147,7 +170,10 @@ def _if(instance: Any, schema: dict[str, Any], path: str) -> list[str]:
 
 _CHECKERS = (
     (frozenset({"type"}), _type),
-    (frozenset({"properties", "required", "additionalProperties", "minProperties", "dependentRequired"}), _object),
+    (
+        frozenset({"properties", "required", "additionalProperties", "minProperties", "dependentRequired"}),
+        _object,
+    ),
     (frozenset({"items", "minItems", "maxItems", "uniqueItems"}), _array),
     (frozenset({"minLength", "maxLength", "pattern"}), _string),
     (frozenset({"minimum", "maximum"}), _range),

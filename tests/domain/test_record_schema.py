@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from factories import OMIT, make_body
 from schema_subset import SUPPORTED, errors, is_valid
 
+from factories import OMIT, make_body
 from safecase.domain.kinds import Kind
 from safecase.domain.records import SCHEMA_BASE_URI, json_schema, validate_body
 from safecase.errors import ValidationError
@@ -54,7 +54,10 @@ def test_every_object_is_closed_and_every_property_titled(kind: Kind) -> None:
 def test_schema_lists_codes_and_caps() -> None:
     schema = json_schema(Kind.EVENT)
     assert "forced_repatriation" in schema["properties"]["type"]["enum"]
-    assert schema["properties"]["type"]["x-labels"]["forced_repatriation"] == {"en": "Forced repatriation", "ko": "강제송환"}
+    assert schema["properties"]["type"]["x-labels"]["forced_repatriation"] == {
+        "en": "Forced repatriation",
+        "ko": "강제송환",
+    }
     assert schema["properties"]["description"]["maxLength"] == 1_000_000
     assert schema["properties"]["title"]["maxLength"] == 1_000
     assert schema["properties"]["victim_ids"]["maxItems"] == 10_000

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from factories import OMIT, make_body
 
+from factories import OMIT, make_body
 from safecase.domain.ids import new_record_id
 from safecase.domain.kinds import IMMUTABLE_KINDS, Kind
 from safecase.domain.pseudonyms import format_pseudonym, next_pseudonym, pseudonym_number
@@ -25,8 +25,13 @@ def test_a_person_without_pseudonym_gets_one_when_stored() -> None:
 
 
 def test_a_given_pseudonym_is_kept_and_other_kinds_need_none() -> None:
-    assert normalise_for_storage(Kind.PERSON, make_body(Kind.PERSON), assign_pseudonym=fail)["pseudonym"] == "P-0042"
-    assert normalise_for_storage(Kind.CASE, make_body(Kind.CASE), assign_pseudonym=fail) == make_body(Kind.CASE)
+    assert (
+        normalise_for_storage(Kind.PERSON, make_body(Kind.PERSON), assign_pseudonym=fail)["pseudonym"]
+        == "P-0042"
+    )
+    assert normalise_for_storage(Kind.CASE, make_body(Kind.CASE), assign_pseudonym=fail) == make_body(
+        Kind.CASE
+    )
     assert not needs_pseudonym(Kind.CASE, {})
 
 
@@ -49,8 +54,10 @@ def test_pseudonym_numbering() -> None:
 
 
 def test_consent_records_are_immutable() -> None:
-    assert IMMUTABLE_KINDS == {Kind.CONSENT}
-    with pytest.raises(ValidationError, match="consent records are never edited; to withdraw consent, add a new"):
+    assert {Kind.CONSENT} == IMMUTABLE_KINDS
+    with pytest.raises(
+        ValidationError, match="consent records are never edited; to withdraw consent, add a new"
+    ):
         ensure_editable(Kind.CONSENT)
     for kind in set(Kind) - IMMUTABLE_KINDS:
         ensure_editable(kind)
@@ -59,7 +66,9 @@ def test_consent_records_are_immutable() -> None:
 def test_withdrawal_of_copies_subject_and_testimony_and_clears_scopes() -> None:
     consent_id, testimony = new_record_id(), new_record_id()
     consent = make_body(Kind.CONSENT, testimony_id=testimony)
-    withdrawal = withdrawal_of(consent_id, consent, method="oral_witnessed", given_on="2020-01", recorded_by="B")
+    withdrawal = withdrawal_of(
+        consent_id, consent, method="oral_witnessed", given_on="2020-01", recorded_by="B"
+    )
     assert withdrawal["withdraws_consent_id"] == consent_id
     assert withdrawal["subject_person_id"] == consent["subject_person_id"]
     assert withdrawal["testimony_id"] == testimony

@@ -1,12 +1,12 @@
-"""validate_body: the first problem is reported with its field path and a one-line message that says what to do."""
+"""validate_body reports the first problem with its field path and a one-line message saying what to do."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from factories import OMIT, make_body
 
+from factories import OMIT, make_body
 from safecase.domain.kinds import Kind
 from safecase.domain.record_types import RECORD_TYPES
 from safecase.domain.records import validate_body
@@ -48,7 +48,9 @@ def test_required_fields_are_the_agreed_ones(kind: Kind) -> None:
     assert declared == REQUIRED[kind]
 
 
-@pytest.mark.parametrize(("kind", "field"), [(kind, field) for kind, fields in REQUIRED.items() for field in fields])
+@pytest.mark.parametrize(
+    ("kind", "field"), [(kind, field) for kind, fields in REQUIRED.items() for field in fields]
+)
 def test_missing_required_field_is_named(kind: Kind, field: str) -> None:
     rejects(kind, make_body(kind, **{field: OMIT}), field, "is required")
 
@@ -56,7 +58,9 @@ def test_missing_required_field_is_named(kind: Kind, field: str) -> None:
 @pytest.mark.parametrize(("kind", "field"), [(kind, f) for kind, fields in REQUIRED.items() for f in fields])
 def test_empty_required_text_counts_as_missing(kind: Kind, field: str) -> None:
     empty: Any = {"scopes": {}, "names": {}, "event_ids": []}.get(field, "  ")
-    rejects(kind, make_body(kind, **{field: empty}), field if field != "scopes" else "scopes.names_to_governments")
+    rejects(
+        kind, make_body(kind, **{field: empty}), field if field != "scopes" else "scopes.names_to_governments"
+    )
 
 
 @pytest.mark.parametrize("kind", list(Kind))
@@ -66,7 +70,9 @@ def test_unknown_field_points_to_the_schema_command(kind: Kind) -> None:
 
 
 def test_unknown_nested_field_has_a_dotted_path() -> None:
-    rejects(Kind.PERSON, make_body(Kind.PERSON, names={"hangul": "김영희", "korean": "김영희"}), "names.korean")
+    rejects(
+        Kind.PERSON, make_body(Kind.PERSON, names={"hangul": "김영희", "korean": "김영희"}), "names.korean"
+    )
     acts = [{"type": "arrest"}, {"type": "detention", "victim": "P-0042"}]
     rejects(Kind.EVENT, make_body(Kind.EVENT, acts=acts), "acts[1].victim", "unknown field")
 
@@ -170,7 +176,12 @@ def test_bad_act_type_has_an_indexed_path() -> None:
     ("kind", "field", "value", "message"),
     [
         (Kind.CASE, "opened_on", "2019-02-30", "is not a real date: 2019-02 has 28 days"),
-        (Kind.TESTIMONY, "date", "March 2019", "must be a year, month or day such as 2019, 2019-03 or 2019-03-14"),
+        (
+            Kind.TESTIMONY,
+            "date",
+            "March 2019",
+            "must be a year, month or day such as 2019, 2019-03 or 2019-03-14",
+        ),
         (Kind.CONSENT, "given_on", "2019-13", "month must be between 01 and 12"),
         (Kind.EVENT, "date", "1899", "year must be between 1900 and 2100"),
         (Kind.EVENT, "end_date", "2019-04-31", "is not a real date"),

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import pytest
-from factories import make_body
 
+from factories import make_body
 from safecase.domain.kinds import Kind
 from safecase.domain.presentation import TITLE_MAX
 from safecase.domain.records import display_title, search_document, validate_body
@@ -12,11 +12,15 @@ SECRET = "+86 138 0000 0042"
 
 def test_contact_values_never_reach_search_or_titles() -> None:
     for contact_type in ("phone", "messenger", "email", "address", "relative", "other"):
-        body = make_body(Kind.CONTACT, type=contact_type, value=SECRET, relation=f"sister {SECRET}", notes=SECRET)
+        body = make_body(
+            Kind.CONTACT, type=contact_type, value=SECRET, relation=f"sister {SECRET}", notes=SECRET
+        )
         document = search_document(Kind.CONTACT, validate_body(Kind.CONTACT, body))
         assert document.text == ""
         assert SECRET not in document.title and "sister" not in document.title
-        assert SECRET not in display_title(Kind.CONTACT, body) and SECRET not in display_title(Kind.CONTACT, body, lang="ko")
+        assert SECRET not in display_title(Kind.CONTACT, body) and SECRET not in display_title(
+            Kind.CONTACT, body, lang="ko"
+        )
 
 
 def test_contact_title_is_the_type_label() -> None:
@@ -43,11 +47,19 @@ def test_testimony_search_covers_the_interview_texts() -> None:
 
 def test_event_search_covers_labels_in_both_languages_and_acts() -> None:
     body = make_body(
-        Kind.EVENT, acts=[{"type": "torture_or_ill_treatment", "perpetrator_unit": "Onsong MSS interrogators"}]
+        Kind.EVENT,
+        acts=[{"type": "torture_or_ill_treatment", "perpetrator_unit": "Onsong MSS interrogators"}],
     )
     text = search_document(Kind.EVENT, body).text
-    for expected in ("Forced repatriation", "강제송환", "고문", "Onsong MSS interrogators", "중국 공안",
-                     body["perpetrator_unit"], body["description"]):
+    for expected in (
+        "Forced repatriation",
+        "강제송환",
+        "고문",
+        "Onsong MSS interrogators",
+        "중국 공안",
+        body["perpetrator_unit"],
+        body["description"],
+    ):
         assert expected in text
     assert body["title"] in search_document(Kind.EVENT, body).title
 
@@ -56,7 +68,10 @@ def test_event_search_covers_labels_in_both_languages_and_acts() -> None:
     ("kind", "expected"),
     [
         (Kind.CASE, ["Forced returns through Tumen", "Escapees caught in Yanbian"]),
-        (Kind.LOCATION, ["온성 집결소", "Onsong holding centre", "Onsong jipkyulso", "North Hamgyong", "집결소"]),
+        (
+            Kind.LOCATION,
+            ["온성 집결소", "Onsong holding centre", "Onsong jipkyulso", "North Hamgyong", "집결소"],
+        ),
         (Kind.TAG, ["Tumen crossing", "투먼 월경", "Returns via Tumen."]),
         (Kind.OBSERVATION, ["People held", "Seen by a released detainee."]),
         (Kind.ROUTE, ["Tumen to Onsong"]),
@@ -85,15 +100,30 @@ def test_search_text_has_no_duplicate_lines() -> None:
             "P-0042 · group of about 40",
             "P-0042 · 약 40명 집단",
         ),
-        (Kind.EVENT, {}, "Forced repatriation · ~2019-04 · Handed over at the Tumen bridge", "강제송환 · ~2019-04 · Handed over at the Tumen bridge"),
-        (Kind.EVENT, {"title": "", "end_date": "2019-06"}, "Forced repatriation · ~2019-04 – 2019-06", "강제송환 · ~2019-04 – 2019-06"),
+        (
+            Kind.EVENT,
+            {},
+            "Forced repatriation · ~2019-04 · Handed over at the Tumen bridge",
+            "강제송환 · ~2019-04 · Handed over at the Tumen bridge",
+        ),
+        (
+            Kind.EVENT,
+            {"title": "", "end_date": "2019-06"},
+            "Forced repatriation · ~2019-04 – 2019-06",
+            "강제송환 · ~2019-04 – 2019-06",
+        ),
         (Kind.LOCATION, {}, "Onsong holding centre (Holding centre)", "온성 집결소 (집결소)"),
         (Kind.TESTIMONY, {}, "Testimony · 2019-08-14 · Seoul", "증언 · 2019-08-14 · Seoul"),
         (Kind.CONSENT, {}, "Consent · 2019-08-14", "동의 · 2019-08-14"),
         (Kind.OBSERVATION, {}, "People held · 2019-04", "수용 인원 · 2019-04"),
         (Kind.ROUTE, {"title": ""}, "Route of 1 events", "이동 경로 (사건 1건)"),
         (Kind.TAG, {}, "Tumen crossing", "투먼 월경"),
-        (Kind.CASE, {}, "Forced returns through Tumen, spring 2019", "Forced returns through Tumen, spring 2019"),
+        (
+            Kind.CASE,
+            {},
+            "Forced returns through Tumen, spring 2019",
+            "Forced returns through Tumen, spring 2019",
+        ),
     ],
 )
 def test_display_titles(kind: Kind, overrides: dict[str, object], english: str, korean: str) -> None:

@@ -17,6 +17,7 @@ from safecase.domain.clock import Clock, SystemClock
 from safecase.errors import ExitCode, SafeCaseError
 from safecase.process_hardening import harden_process
 from safecase.services.vault import VaultService
+from safecase.storage.database import DatabaseErrors, translate_database_error
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,10 @@ def run(
         return ExitCode.USAGE
     context = CliContext(args, VaultService(kdf_policy, clock), stdin, stdout, stderr, environ, prompt)
     try:
-        return COMMANDS[args.command](context)
+        try:
+            return COMMANDS[args.command](context)
+        except DatabaseErrors as database_error:
+            raise translate_database_error(database_error) from None
     except SafeCaseError as error:
         print(f"safecase: {error.message}", file=stderr)
         return int(error.exit_code)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from safecase.cli.context import CliContext
 from safecase.errors import ExitCode, UsageError
-from safecase.services.check import check_vault
+from safecase.services.check import CheckReport, check_vault
 from safecase.services.demo import fill_demo_vault
 from safecase.services.vault import CreatedVault
+from safecase.storage.database import DamagedDatabaseError
 from safecase.storage.fsutil import write_new_private_file
 from safecase.storage.identity_store import load_identity
+from safecase.storage.vault_folder import refuse_existing_vault_target
 
 
 def init(ctx: CliContext) -> int:
@@ -27,6 +29,7 @@ def demo(ctx: CliContext) -> int:
 
 def _create(ctx: CliContext) -> tuple[CreatedVault, str]:
     root = ctx.vault_root()
+    refuse_existing_vault_target(root)
     recovery_file = ctx.option("recovery_key_file")
     if recovery_file is not None and recovery_file.exists():
         raise UsageError(f"{recovery_file} already exists; name a new file for the recovery key.")
@@ -81,8 +84,13 @@ def shred(ctx: CliContext) -> int:
 
 
 def check(ctx: CliContext) -> int:
-    with ctx.unlock() as session:
-        report = check_vault(session)
+    passphrase = ctx.secrets().passphrase()
+    try:
+        with ctx.vaults.unlock(ctx.vault_root(), passphrase) as session:
+            report = check_vault(session)
+    except DamagedDatabaseError:
+        pages = ctx.vaults.damaged_pages(ctx.vault_root(), passphrase)
+        report = CheckReport(problems=["database pages: " + ("; ".join(pages[:5]) or "the schema is unreadable")])
     if ctx.wants_json:
         ctx.emit_json({"ok": report.ok, "passed": report.passed, "problems": report.problems})
     else:

@@ -21,7 +21,13 @@ from safecase.crypto.subkeys import derive_subkey
 from safecase.domain.clock import Clock, iso_from_ms
 from safecase.errors import IntegrityError, VaultStateError
 from safecase.services.session import VaultSession
-from safecase.storage.database import Database, KeyMismatchError, open_encrypted
+from safecase.storage.database import (
+    Database,
+    DamagedDatabaseError,
+    DatabaseErrors,
+    KeyMismatchError,
+    open_encrypted,
+)
 from safecase.storage.identity_store import IdentityRecord, load_identity, save_identity
 from safecase.storage.migrate import migrate
 from safecase.storage import fsutil
@@ -141,19 +147,34 @@ class VaultService:
 
     def _session(self, folder: VaultFolder, header: VaultHeader, db: Database, master: SecretBytes) -> VaultSession:
         try:
-            migrate(db)
-            meta = VaultMeta(db)
+            try:
+                migrate(db)
+                meta = VaultMeta(db)
+                identity = load_identity(db).identity
+            except DatabaseErrors:
+                raise DamagedDatabaseError() from None
             if meta.vault_id != header.vault_id:
                 raise IntegrityError(
                     "The vault header and database belong to different vaults. Restore the right header."
                 )
-            identity = load_identity(db).identity
         except BaseException:
             db.close()
             master.wipe()
             raise
         folder.remove_leftovers()
         return VaultSession(folder, db, master, identity, meta, self._clock)
+
+    def damaged_pages(self, root: Path, passphrase: str) -> list[str]:
+        """SQLCipher's page-by-page authentication check, for a database too damaged to open normally."""
+        folder = VaultFolder(root)
+        header = self.read_header(folder)
+        self._policy.check(header.kdf)
+        with SecretBytes(header.unwrap_with_kek(derive_kek(passphrase, header.kdf))) as master:
+            db = open_encrypted(folder.database, self._db_key(master, header.vault_id), verify=False)
+        try:
+            return [str(row[0]) for row in db.query_all("PRAGMA cipher_integrity_check")]
+        finally:
+            db.close()
 
     # -- change keys --------------------------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ exactly the same statements; nothing in the product opens an unencrypted databas
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -14,6 +15,7 @@ from typing import Any, Protocol
 import sqlcipher3
 
 from safecase.crypto.subkeys import sqlcipher_key_pragma
+from safecase.storage.fsutil import FILE_MODE
 from safecase.errors import IntegrityError, VaultStateError
 
 # Part of the vault format: SQLCipher does not store its page size in the (encrypted) file, so every open must
@@ -28,6 +30,7 @@ _HARDENING_PRAGMAS = (
     "PRAGMA trusted_schema = OFF",
     "PRAGMA cell_size_check = ON",
     f"PRAGMA cache_size = -{CACHE_SIZE_KIB}",
+    "PRAGMA busy_timeout = 5000",
 )
 
 DatabaseErrors: tuple[type[Exception], ...] = (sqlcipher3.DatabaseError,)
@@ -128,17 +131,31 @@ def _connect_sqlcipher(path: Path, raw_key: bytes) -> Connection:
     return connection  # type: ignore[no-any-return]
 
 
-def open_encrypted(path: Path, raw_key: bytes, *, create: bool = False) -> Database:
-    """Open (or create) the SQLCipher database. A key that does not fit raises IntegrityError."""
-    if not create and not path.is_file():
+def open_encrypted(path: Path, raw_key: bytes, *, create: bool = False, verify: bool = True) -> Database:
+    """Open (or create) the SQLCipher database. A key that does not fit raises IntegrityError.
+
+    With ``verify=False`` the connection is returned keyed but untouched, for page-level checks of a database
+    too damaged to read its schema.
+    """
+    if create:
+        _create_private_file(path)
+    elif not path.is_file():
         raise VaultStateError(f"The vault database {path} is missing. Restore the vault folder from a backup.")
     connection = _connect_sqlcipher(path, raw_key)
+    if not verify:
+        return Database(connection, path)
     try:
         connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except DatabaseErrors as exc:
         connection.close()
         raise KeyMismatchError() from exc
     return _configure(connection, path)
+
+
+def _create_private_file(path: Path) -> None:
+    """Create the empty database file 0600 ourselves: SQLite gives its -wal and -shm files the same mode."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), FILE_MODE)
+    os.close(fd)
 
 
 def open_plain(path: Path) -> Database:
@@ -167,3 +184,23 @@ class KeyMismatchError(IntegrityError):
             "The vault database does not open with the key in the vault header: the database or the header is "
             "damaged, or they come from different vaults. Run `safecase check` or restore from a backup."
         )
+
+
+class DamagedDatabaseError(IntegrityError):
+    def __init__(self) -> None:
+        super().__init__(
+            "The vault database is damaged and could not be read. Run `safecase check` to see where, then restore "
+            "the vault from a backup."
+        )
+
+
+def translate_database_error(error: Exception) -> Exception:
+    """The user-facing error for a failure reported by SQLite/SQLCipher (no SQL, no content in the message)."""
+    text = str(error).lower()
+    if "locked" in text or "busy" in text:
+        return VaultStateError("The vault is busy in another SafeCase window or command; close it and try again.")
+    if "readonly" in text or "read-only" in text:
+        return VaultStateError("The vault is read-only here. Make the folder and its files writable and try again.")
+    if "disk is full" in text or "disk i/o" in text:
+        return VaultStateError("The disk is full or failing; nothing was changed. Free some space and try again.")
+    return DamagedDatabaseError()

@@ -96,15 +96,20 @@ class VaultFolder:
         fsutil.remove_private_leftovers(self.root)
 
 
-@contextlib.contextmanager
-def staging_folder(target: Path) -> Iterator[VaultFolder]:
-    """Yield a private hidden folder beside `target`; on success rename it to `target`, else delete it."""
+def refuse_existing_vault_target(target: Path) -> None:
+    """A new vault goes only where nothing is yet (or into an empty folder)."""
     fsutil.refuse_symlink(target, "vault folder")
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise VaultStateError(
             f"{target} already exists and is not empty: SafeCase will not overwrite it. Choose another folder "
             "with --vault."
         )
+
+
+@contextlib.contextmanager
+def staging_folder(target: Path) -> Iterator[VaultFolder]:
+    """Yield a private hidden folder beside `target`; on success rename it to `target`, else delete it."""
+    refuse_existing_vault_target(target)
     fsutil.make_private_dir(target.parent)
     staging = target.parent / f".{target.name}.creating-{secrets.token_hex(4)}"
     fsutil.make_private_dir(staging)
