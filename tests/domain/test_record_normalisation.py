@@ -7,11 +7,11 @@ import unicodedata
 
 import pytest
 
-from factories import OMIT, make_body
 from safecase.domain.fields import At, Timestamp
 from safecase.domain.kinds import Kind
 from safecase.domain.records import validate_body
 from safecase.errors import ValidationError
+from tests.factories import OMIT, make_body
 
 DECOMPOSED_KIM = unicodedata.normalize("NFD", "김영희")
 

@@ -6,16 +6,16 @@ import json
 from typing import Any
 
 import pytest
-from body_strategies import json_values, raw_bodies
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from schema_subset import check
 
 from safecase.domain.kinds import Kind
 from safecase.domain.record_types import RECORD_TYPES
 from safecase.domain.records import json_schema, references, search_document, validate_body
 from safecase.domain.vocabulary import CONTACT_TYPES
 from safecase.errors import ValidationError
+from tests.domain.body_strategies import json_values, raw_bodies
+from tests.domain.schema_subset import check
 
 KINDS = list(Kind)
 SCHEMAS = {kind: json_schema(kind) for kind in KINDS}

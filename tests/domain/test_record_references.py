@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from factories import REFERENCE_FREE_KINDS, REQUIRED_REFERENCES, make_body
 from safecase.domain.ids import new_record_id
 from safecase.domain.kinds import Kind
 from safecase.domain.records import Reference, kinds_in_dependency_order, references, validate_body
+from tests.factories import REFERENCE_FREE_KINDS, REQUIRED_REFERENCES, make_body
 
 
 def test_event_references_include_nested_acts_with_indexed_paths() -> None:

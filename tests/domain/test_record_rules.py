@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from factories import OMIT, make_body
 from safecase.domain.kinds import Kind
 from safecase.domain.records import validate_body
 from safecase.errors import ValidationError
+from tests.factories import OMIT, make_body
 
 
 def rejects(kind: Kind, body: object, field: str, message: str) -> None:

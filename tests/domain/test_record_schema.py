@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from schema_subset import SUPPORTED, errors, is_valid
 
-from factories import OMIT, make_body
 from safecase.domain.kinds import Kind
 from safecase.domain.records import SCHEMA_BASE_URI, json_schema, validate_body
 from safecase.errors import ValidationError
+from tests.domain.schema_subset import SUPPORTED, errors, is_valid
+from tests.factories import OMIT, make_body
 
 
 def subschemas(schema: Any) -> Iterator[dict[str, Any]]:

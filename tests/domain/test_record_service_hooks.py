@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from factories import OMIT, make_body
 from safecase.domain.ids import new_record_id
 from safecase.domain.kinds import IMMUTABLE_KINDS, Kind
 from safecase.domain.pseudonyms import format_pseudonym, next_pseudonym, pseudonym_number
 from safecase.domain.records import ensure_editable, needs_pseudonym, normalise_for_storage, withdrawal_of
 from safecase.errors import ValidationError
+from tests.factories import OMIT, make_body
 
 
 def fail() -> str:

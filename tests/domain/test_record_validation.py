@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
-from factories import OMIT, make_body
 from safecase.domain.kinds import Kind
 from safecase.domain.record_types import RECORD_TYPES
 from safecase.domain.records import validate_body
 from safecase.errors import ValidationError
+from tests.factories import OMIT, make_body
 
 REQUIRED: dict[Kind, list[str]] = {
     Kind.CASE: ["title"],
@@ -124,7 +124,9 @@ def test_wrong_type_inside_nested_objects_and_lists() -> None:
     ("kind", "field", "value", "message"),
     [
         (Kind.CASE, "title", "x" * 1_001, "is too long (1,001 characters); shorten it to at most 1,000"),
+        (Kind.CASE, "title", "x" * 5_000, "is too long (5,000 characters)"),
         (Kind.TESTIMONY, "original_text", "가" * 1_000_001, "shorten it to at most 1,000,000"),
+        (Kind.TESTIMONY, "original_text", "가" * 4_000_000, "is too long (4,000,000 characters)"),
         (Kind.PERSON, "aliases", ["a"] * 10_001, "has 10,001 items; the limit is 10,000"),
         (Kind.PERSON, "pseudonym", "P-" + "0" * 31, "shorten it to at most 32"),
         (Kind.PERSON, "birth_year", 2101, "from 1900 to 2100"),

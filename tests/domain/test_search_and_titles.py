@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from factories import make_body
 from safecase.domain.kinds import Kind
 from safecase.domain.presentation import TITLE_MAX
 from safecase.domain.records import display_title, search_document, validate_body
+from tests.factories import make_body
 
 SECRET = "+86 138 0000 0042"
 
@@ -134,6 +134,7 @@ def test_display_titles(kind: Kind, overrides: dict[str, object], english: str, 
 
 def test_display_title_without_pseudonym_and_truncation() -> None:
     assert display_title(Kind.PERSON, {}) == "(no pseudonym)"
+    assert display_title(Kind.PERSON, {"pseudonym": "G-0001", "is_group": True}) == "G-0001 · group"
     title = display_title(Kind.CASE, {"title": "가" * 1_000})
     assert len(title) == TITLE_MAX and title.endswith("…")
 

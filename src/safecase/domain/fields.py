@@ -96,6 +96,7 @@ class FieldType(ABC):
 # Control characters (C0, DEL, C1) and unpaired surrogates cannot be shown or stored safely.
 _BAD_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _BAD_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_NFC_GROWTH = 3  # NFC lengthens text by at most this factor
 _SCHEMA_ONE_LINE = r"^[^\u0000-\u001f\u007f-\u009f]*$"
 _SCHEMA_MULTILINE = r"^[^\u0000-\u0008\u000b-\u001f\u007f-\u009f]*$"
 
@@ -106,12 +107,16 @@ class Text(FieldType):
 
     max_length: int = SHORT_TEXT_MAX
     multiline: bool = False
-    pattern: str | None = None
+    pattern: str | None = None  # anchored with ^ and $, ASCII only
     pattern_hint: str = ""
 
     def validate(self, value: object, at: At) -> object:
         if not isinstance(value, str):
             raise at.error(f"must be {self.describe()}")
+        if len(value) > _NFC_GROWTH * self.max_length:  # too long whatever NFC does; skip normalising it
+            raise at.error(
+                f"is too long ({len(value):,} characters); shorten it to at most {self.max_length:,}"
+            )
         text = unicodedata.normalize("NFC", value)
         if self.multiline:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -143,8 +148,6 @@ class Text(FieldType):
 
     def schema(self) -> dict[str, Any]:
         pattern = self.pattern or (_SCHEMA_MULTILINE if self.multiline else _SCHEMA_ONE_LINE)
-        if self.pattern and not pattern.startswith("^"):
-            pattern = f"^(?:{pattern})$"
         return {"type": "string", "minLength": 1, "maxLength": self.max_length, "pattern": pattern}
 
 

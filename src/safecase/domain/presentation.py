@@ -90,6 +90,8 @@ def _person_title(body: Body, lang: str) -> str:
     pseudonym = _text(body, "pseudonym") or ("(가명 없음)" if lang == "ko" else "(no pseudonym)")
     if body.get("is_group") is True:
         count = body.get("group_estimated_count")
+        if not isinstance(count, int):
+            return _join(pseudonym, "집단" if lang == "ko" else "group")
         return _join(pseudonym, f"약 {count}명 집단" if lang == "ko" else f"group of about {count}")
     order = ("hangul", "romanized", "chinese") if lang == "ko" else ("romanized", "hangul", "chinese")
     return _join(pseudonym, _first_name(body.get("names"), order))

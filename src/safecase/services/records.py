@@ -15,7 +15,7 @@ from typing import Any
 from safecase.domain.clock import iso_from_ms
 from safecase.domain.ids import new_record_id, parse_record_id
 from safecase.domain.kinds import Kind
-from safecase.domain.records import IMMUTABLE_KINDS, references, search_document, validate_body
+from safecase.domain.records import IMMUTABLE_KINDS, normalise_for_storage, references, search_document
 from safecase.errors import NotFoundError, SafeCaseError, ValidationError
 from safecase.services.session import VaultSession
 from safecase.storage.records import Derived, Link, RecordState, RecordVersion, body_digest, canonical_json
@@ -127,10 +127,7 @@ class RecordService:
     # -- internals ----------------------------------------------------------------------------------------------
 
     def _normalise(self, kind: Kind, body: object) -> dict[str, Any]:
-        normalised = validate_body(kind, body)
-        if kind is Kind.PERSON and not normalised.get("pseudonym"):
-            normalised["pseudonym"] = self._new_pseudonym()
-        return normalised
+        return normalise_for_storage(kind, body, assign_pseudonym=self._new_pseudonym)
 
     def _new_pseudonym(self) -> str:
         while True:

@@ -71,7 +71,16 @@ _CJK = (
 )
 # Characters that fold to themselves one for one (ASCII lowercased) and never compose with what precedes them.
 _STABLE = "\x00-\x7f\u3041-\u3096\u30a1-\u30fa\u30fc\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3"
-_JAMO_SPANS = ((0x1100, 0x1200), (0x3131, 0x318F), (0xA960, 0xA980), (0xD7B0, 0xD800), (0xFFA0, 0xFFDD))
+_JAMO_SPANS = (
+    (0x1100, 0x1200),
+    (0x3131, 0x318F),
+    (0x3260, 0x326E),
+    (0xA960, 0xA980),
+    (0xD7B0, 0xD800),
+    (0xFFA0, 0xFFDD),
+)
+# Hangul syllables, and circled ones (their NFKC ends in a syllable): a final jamo after them joins them.
+_SYLLABLES = "\uac00-\ud7a3\u326e-\u327e"
 # Every code point of general category M lies in these spans (checked against the whole range in the tests).
 _MARK_SPANS = ((0x300, 0x3400), (0xA000, 0xAC00), (0xFB00, 0x10000), (0x10000, 0x1E950), (0xE0100, 0xE01F0))
 _ASCII_GAP_RE = re.compile(r"[^a-z0-9]+")
@@ -106,7 +115,7 @@ def _patterns() -> _Patterns:
         index_tokens=re.compile(f"(?=([{_CJK}][{_CJK}]?|{word}))(?:[{_CJK}]|\\1)"),
         pieces=re.compile(
             f"(?P<stable>[{_STABLE}]+(?!{attached}|[{vowel}{tail}]))"
-            f"|(?:[{lead}]*(?:[\uac00-\ud7a3]|[{vowel}])[{vowel}]*[{tail}]*|[{lead}]+|[{tail}]+"
+            f"|(?:[{lead}]*(?:[{_SYLLABLES}]|[{vowel}])[{vowel}]*[{tail}]*|[{lead}]+|[{tail}]+"
             f"|[\ud800-\udbff][\udc00-\udfff]|[\U0001f1e6-\U0001f1ff]{{2}}|.)(?:{attached}|\u200d.)*",
             re.DOTALL,
         ),

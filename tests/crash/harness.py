@@ -1,0 +1,351 @@
+"""Shared helpers for the crash tests: fictional vaults, the writer child, and what a survivor must satisfy.
+
+A crash test builds a vault in the "old" state, lets ``writer.py`` run the operation once without a kill to list
+its durability points and produce the "new" state, then replays the operation in a fresh copy of the old vault for
+each chosen kill point. Every crashed vault must unlock with exactly one of the passphrases, and also with the
+recovery key (on a copy, since unlocking settles things), pass ``check_vault``, keep no temporary files and no
+pending key rotation, and hold records that are exactly the old or exactly the new state.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from safecase.crypto.header import VaultHeader
+from safecase.crypto.kdf import KdfPolicy
+from safecase.crypto.recovery_key import RecoveryKey, parse_recovery_key
+from safecase.domain.clock import FakeClock
+from safecase.domain.kinds import Kind
+from safecase.errors import WrongSecretError
+from safecase.services.check import check_vault
+from safecase.services.records import RecordService
+from safecase.services.session import VaultSession
+from safecase.services.vault import VaultService
+
+PASSPHRASE = "바다 건너 새벽 기차 2019"  # fictional
+NEW_PASSPHRASE = "Kestrel harbour lantern 77"  # fictional
+CLOCK_MS = 1_700_000_000_000
+WRITER = Path(__file__).with_name("writer.py")
+MARKER = "kestrelwood"  # a made-up word in every record body: search results are part of the state
+EDIT_MARKER = "marlowfen"  # the word an edit puts in instead
+WRITER_TIMEOUT_S = 120
+
+
+class CrashCheckFailure(AssertionError):
+    """A crashed vault broke the promise: it does not open, or it is neither the old nor the new state."""
+
+
+def services() -> VaultService:
+    return VaultService(KdfPolicy.for_tests(), FakeClock(CLOCK_MS))
+
+
+# -- fictional vaults --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BaseVault:
+    root: Path
+    recovery_key: RecoveryKey
+
+
+def record_id(number: int) -> str:
+    """A fixed, valid record id, so every run of an operation writes the same records."""
+    return str(uuid.UUID(int=0x5AFE_CA5E_0000_4000_8000_0000_0000_0000 + number))
+
+
+def fictional_records(count: int, first: int = 0) -> list[dict[str, Any]]:
+    """Persons, testimonies that refer to them (links) and tags, all made up."""
+    records: list[dict[str, Any]] = []
+    for n in range(first, first + count):
+        if (n - first) % 3 == 0:
+            body: dict[str, Any] = {
+                "pseudonym": f"P-{n:06d}".replace("0", "2").replace("1", "3"),
+                "names": {"romanized": f"Fictional Person {n}"},
+                "notes": f"Made up for crash tests, near {MARKER}.",
+            }
+            records.append({"kind": Kind.PERSON.value, "id": record_id(n), "body": body})
+        elif (n - first) % 3 == 1:
+            body = {
+                "interviewee_id": record_id(n - 1),
+                "date": "2019-08-14",
+                "language": "ko",
+                "summary": f"Fictional testimony {n} about {MARKER}.",
+            }
+            records.append({"kind": Kind.TESTIMONY.value, "id": record_id(n), "body": body})
+        else:
+            body = {"label": f"Tag {n} {MARKER}", "description": "Fictional."}
+            records.append({"kind": Kind.TAG.value, "id": record_id(n), "body": body})
+    return records
+
+
+def create_vault(root: Path, records: Iterable[dict[str, Any]] = ()) -> BaseVault:
+    created = services().create(root, PASSPHRASE, "Fictional Tester", "Fictional Org")
+    with services().unlock(root, PASSPHRASE) as session:
+        store = RecordService(session)
+        writes = [store.prepare_new(Kind(r["kind"]), r["body"], r["id"]) for r in records]
+        if writes:
+            store.write_batch(writes)
+    return BaseVault(root, parse_recovery_key(created.recovery_key))
+
+
+def copy_vault(source: Path, target: Path) -> Path:
+    shutil.copytree(source, target, symlinks=True)
+    return target
+
+
+# -- the state of a vault ----------------------------------------------------------------------------------------
+
+
+def snapshot(session: VaultSession) -> str:
+    """Canonical JSON of every record, every version, every link, the search results and the revision counter."""
+    db = session.db
+    state = {
+        "records": db.query_all(
+            "SELECT num, id, kind, revision, created_at, updated_at, origin_device, deleted, body FROM records"
+            " ORDER BY num"
+        ),
+        "versions": db.query_all(
+            "SELECT record_id, revision, kind, deleted, origin_device, written_at, body, body_sha256"
+            " FROM record_versions ORDER BY record_id, revision"
+        ),
+        "links": db.query_all("SELECT source_id, field, target_id FROM record_links ORDER BY 1, 2, 3"),
+        "search": {word: sorted(hit.num for hit in session.search.query(word, 100_000))
+                   for word in (MARKER, EDIT_MARKER)},
+        "last_revision": session.meta.last_revision(),
+    }
+    return json.dumps(state, sort_keys=True, ensure_ascii=False)
+
+
+def state_of(root: Path, passphrase: str = PASSPHRASE) -> str:
+    with services().unlock(root, passphrase) as session:
+        return snapshot(session)
+
+
+def read_header(root: Path, name: str = "header.json") -> VaultHeader:
+    return VaultHeader.from_bytes((root / name).read_bytes())
+
+
+@dataclass(frozen=True)
+class Survivor:
+    """What a crashed vault turned out to be, once unlocked."""
+
+    passphrase: str
+    state: str  # a key of the `states` it was compared with
+    key_epoch: int
+    backup_matches_header: bool  # header.bak.json is byte-for-byte header.json after the unlock
+
+
+def _inspect(session: VaultSession, states: dict[str, str], how: str) -> tuple[str, int]:
+    report = check_vault(session)
+    if not report.ok:
+        raise CrashCheckFailure(f"check_vault after unlocking with the {how} failed: {report.problems}")
+    root = session.folder.root
+    leftovers = sorted(p.name for p in root.glob(".*.tmp"))
+    if leftovers:
+        raise CrashCheckFailure(f"temporary files survive an unlock with the {how}: {leftovers}")
+    header = read_header(root)
+    if header.pending is not None:
+        raise CrashCheckFailure(f"header.json still has a pending rotation after unlocking with the {how}")
+    current = snapshot(session)
+    names = [name for name, expected in states.items() if expected == current]
+    if not names:
+        raise CrashCheckFailure(f"after unlocking with the {how} the records are neither {' nor '.join(states)}")
+    return names[0], header.key_epoch
+
+
+def open_survivor(root: Path, passphrases: Iterable[str], recovery_key: RecoveryKey,
+                  states: dict[str, str]) -> Survivor:
+    """Unlock a crashed vault every way it should open and check it; raise CrashCheckFailure if it does not."""
+    spare = copy_vault(root, root.with_name(root.name + "-recovery"))
+    opened: list[tuple[str, str, int]] = []
+    for passphrase in passphrases:
+        try:
+            session = services().unlock(root, passphrase)
+        except WrongSecretError:
+            continue
+        with session:
+            opened.append((passphrase, *_inspect(session, states, "passphrase")))
+    if len(opened) != 1:
+        raise CrashCheckFailure(f"{len(opened)} of the passphrases open the vault; exactly one must")
+    passphrase, state, epoch = opened[0]
+    with services().unlock_with_recovery_key(spare, recovery_key) as session:
+        recovered_state, recovered_epoch = _inspect(session, states, "recovery key")
+    if (recovered_state, recovered_epoch) != (state, epoch):
+        raise CrashCheckFailure(
+            f"the passphrase finds {state} (key epoch {epoch}) but the recovery key finds {recovered_state} "
+            f"(key epoch {recovered_epoch})"
+        )
+    shutil.rmtree(spare)
+    backup_matches = (root / "header.bak.json").read_bytes() == (root / "header.json").read_bytes()
+    return Survivor(passphrase, state, epoch, backup_matches)
+
+
+# -- the writer child --------------------------------------------------------------------------------------------
+
+
+class WriterProcess:
+    """``python writer.py`` with one request; jobs go in and results come out one JSON line each."""
+
+    def __init__(self, request: dict[str, Any]) -> None:
+        self._process = subprocess.Popen(
+            [sys.executable, str(WRITER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            encoding="utf-8",
+        )
+        self._send(request)
+
+    def _send(self, message: dict[str, Any]) -> None:
+        assert self._process.stdin is not None
+        self._process.stdin.write(json.dumps(message, ensure_ascii=False) + "\n")
+        self._process.stdin.flush()
+
+    def submit(self, vault: Path, kill_at: int | None, labels: Path | None = None) -> None:
+        self._send({"vault": str(vault), "kill_at": kill_at, "labels": str(labels) if labels else None})
+
+    def result(self) -> dict[str, Any]:
+        assert self._process.stdout is not None
+        line = self._process.stdout.readline()
+        if not line:
+            raise RuntimeError("the writer child exited early; see its stderr above")
+        return dict(json.loads(line))
+
+    def close(self) -> None:
+        assert self._process.stdin is not None
+        self._process.stdin.close()
+        self._process.wait(timeout=WRITER_TIMEOUT_S)
+
+    def __enter__(self) -> WriterProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if exc[0] is None:
+            self.close()
+        else:
+            self._process.kill()
+            self._process.wait()
+
+
+def run_uninterrupted(request: dict[str, Any], vault: Path) -> list[str]:
+    """Run the operation to the end on `vault`, and return the labels of its durability points."""
+    labels_file = vault.parent / f"{vault.name}.points.json"
+    with WriterProcess(request) as writer:
+        writer.submit(vault, None, labels_file)
+        outcome = writer.result()["outcome"]
+    if outcome != "completed":
+        raise AssertionError(f"the uninterrupted {request['operation']} did not complete: {outcome}")
+    return list(json.loads(labels_file.read_text(encoding="utf-8")))
+
+
+def select_points(labels: list[str], budget: int) -> list[int]:
+    """Kill points (1-based; len+1 means "after the last one") to try, at most about `budget` of them.
+
+    Every point that is not a plain statement inside a transaction is kept, with its neighbours: BEGIN, COMMIT,
+    ROLLBACK, pragmas (rekey, checkpoints) and file operations. The plain statements between them (all equivalent
+    on disk: nothing reaches the WAL before COMMIT) are sampled evenly to fill the budget.
+    """
+    plain = ("sql INSERT", "sql UPDATE", "sql DELETE", "sql SELECT", "sql many", "sql WITH")
+    total = len(labels) + 1
+    keep = {1, total}
+    for index, label in enumerate(labels, start=1):
+        if not label.startswith(plain):
+            keep.update(n for n in (index - 1, index, index + 1) if 1 <= n <= total)
+    rest = [n for n in range(1, total + 1) if n not in keep]
+    room = max(0, budget - len(keep))
+    if rest and room:
+        step = max(1, len(rest) // room)
+        keep.update(rest[::step][:room])
+    return sorted(keep)
+
+
+def describe_point(labels: list[str], kill_at: int) -> str:
+    if kill_at > len(labels):
+        return f"point {kill_at} (after the last of {len(labels)} points)"
+    return f"point {kill_at}/{len(labels)} (before {labels[kill_at - 1]})"
+
+
+def crash_runs(request: dict[str, Any], points: Iterable[int],
+               prepare: Callable[[int], Path]) -> Iterator[tuple[int, Path, str]]:
+    """For each kill point: prepare a vault, let the writer run and die there; yield (point, vault, outcome).
+
+    One job is kept queued ahead, so the writer works on the next crash while the caller checks this one.
+    """
+    queue = iter(points)
+    in_flight: deque[int] = deque()
+    with WriterProcess(request) as writer:
+
+        def submit_next() -> None:
+            point = next(queue, None)
+            if point is not None:
+                writer.submit(prepare(point), point)
+                in_flight.append(point)
+
+        submit_next()
+        submit_next()
+        while in_flight:
+            result = writer.result()
+            point = in_flight.popleft()
+            submit_next()
+            yield point, Path(result["vault"]), result["outcome"]
+
+
+def expected_outcome(kill_at: int, labels: list[str]) -> str:
+    return "completed" if kill_at > len(labels) else "killed"
+
+
+# -- a whole sweep over the kill points of one operation ---------------------------------------------------------
+
+
+@dataclass
+class Sweep:
+    """The outcome of crashing one operation at many points."""
+
+    labels: list[str]
+    points: list[int]
+    survivors: dict[int, Survivor]
+    failures: list[str]
+
+    def points_where(self, predicate: Callable[[Survivor], bool]) -> list[int]:
+        return [point for point, survivor in self.survivors.items() if predicate(survivor)]
+
+    def describe(self, point: int) -> str:
+        return describe_point(self.labels, point)
+
+
+def sweep(workdir: Path, request: dict[str, Any], base: BaseVault, *, budget: int,
+          new_passphrase: str | None = None) -> Sweep:
+    """Crash `request`'s operation at up to `budget` points on copies of `base` and check every survivor."""
+    old = state_of(copy_vault(base.root, workdir / "old" / "vault"))
+    completed = copy_vault(base.root, workdir / "new" / "vault")
+    labels = run_uninterrupted(request, completed)
+    new = state_of(completed, new_passphrase or PASSPHRASE)
+    states = {"unchanged": old} if old == new else {"old": old, "new": new}
+    passphrases = [PASSPHRASE] if new_passphrase is None else [PASSPHRASE, new_passphrase]
+    points = select_points(labels, budget)
+
+    def prepare(point: int) -> Path:
+        return copy_vault(base.root, workdir / f"kill-{point}" / "vault")
+
+    result = Sweep(labels, points, {}, [])
+    for point, vault, outcome in crash_runs(request, points, prepare):
+        where = describe_point(labels, point)
+        if outcome != expected_outcome(point, labels):
+            result.failures.append(f"{where}: the writer {outcome}")
+            continue
+        try:
+            result.survivors[point] = open_survivor(vault, passphrases, base.recovery_key, states)
+        except Exception as error:  # every kill point is reported, not just the first that fails
+            result.failures.append(f"{where}: {type(error).__name__}: {error}")
+        shutil.rmtree(vault.parent, ignore_errors=True)
+    return result
+
+
+def request_for(operation: str, **arguments: Any) -> dict[str, Any]:
+    return {"operation": operation, "passphrase": PASSPHRASE, "clock_ms": CLOCK_MS + 60_000, **arguments}

@@ -1,0 +1,249 @@
+"""Crash-injection child: runs one vault operation and SIGKILLs itself at its N-th durability point.
+
+Started by ``harness.WriterProcess`` as ``python writer.py``. The first line on stdin is the request (which
+operation, with which arguments); every further line is a job ``{"vault": PATH, "kill_at": N | null}``. For each
+job the process forks a fresh child that builds the services as the product does (``KdfPolicy.for_tests()`` and a
+``FakeClock`` so that every run writes identical revisions), prepares the operation, arms the kill switch, runs the
+operation and closes the session. The child SIGKILLs itself just before its ``kill_at``-th durability point; with
+``kill_at`` null it records the label of every point into the job's ``labels`` file and exits normally. The result
+of each job (killed / completed / failed) is one JSON line on stdout.
+
+Durability points, counted only while armed: every SQL statement the vault's connection executes (so a kill
+lands mid-transaction, right before ``COMMIT``, right after it, before a ``PRAGMA rekey`` or a WAL checkpoint),
+and every ``os.fsync``, ``os.replace``, ``os.rename``, ``os.unlink``, ``os.rmdir``, ``os.mkdir``, ``os.write``,
+``os.ftruncate`` and write to a file opened with ``os.fdopen``. "Kill at N" means the N-th point never happens;
+everything before it did. Labels name statements by their first words and files by their name, never keys.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import signal
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+
+from safecase.crypto.kdf import KdfPolicy
+from safecase.crypto.recovery_key import RecoveryKey
+from safecase.domain.clock import FakeClock
+from safecase.domain.kinds import Kind
+from safecase.services import vault as vault_module
+from safecase.services.records import RecordService
+from safecase.services.vault import VaultService
+
+
+class KillSwitch:
+    """Counts durability points while armed and SIGKILLs the process at the chosen one."""
+
+    def __init__(self) -> None:
+        self.armed = False
+        self.kill_at: int | None = None
+        self.count = 0
+        self.labels: list[str] = []
+
+    def hit(self, label: str) -> None:
+        if not self.armed:
+            return
+        self.count += 1
+        if self.kill_at is None:
+            self.labels.append(label)
+        elif self.count == self.kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
+SWITCH = KillSwitch()
+
+
+def _name(target: Any) -> str:
+    if isinstance(target, int):  # a file descriptor: name the file it is open on
+        try:
+            return Path(os.readlink(f"/proc/self/fd/{target}")).name
+        except OSError:
+            return f"fd {target}"
+    return Path(os.fsdecode(target)).name
+
+
+def _sql_label(sql: str) -> str:
+    words = sql.split()
+    if words[:2] in (["PRAGMA", "key"], ["PRAGMA", "rekey"]):  # never copy the key into a label
+        return " ".join(words[:2])
+    return " ".join(words[:3])
+
+
+class _CountingFile:
+    """A file object from ``os.fdopen`` whose writes are durability points."""
+
+    def __init__(self, handle: Any, label: str) -> None:
+        self._handle = handle
+        self._label = label
+
+    def write(self, data: Any) -> Any:
+        SWITCH.hit(f"write {self._label}")
+        return self._handle.write(data)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._handle, name)
+
+    def __enter__(self) -> _CountingFile:
+        self._handle.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> Any:
+        return self._handle.__exit__(*exc)
+
+
+class CountingConnection(sqlcipher3.Connection):  # type: ignore[misc]
+    """The vault's SQLCipher connection, with every statement a durability point."""
+
+    def execute(self, sql: str, *args: Any) -> Any:
+        SWITCH.hit(f"sql {_sql_label(sql)}")
+        return super().execute(sql, *args)
+
+    def executemany(self, sql: str, *args: Any) -> Any:
+        SWITCH.hit(f"sql many {_sql_label(sql)}")
+        return super().executemany(sql, *args)
+
+    def executescript(self, sql: str) -> Any:
+        SWITCH.hit("sql script")
+        return super().executescript(sql)
+
+
+def _counted(name: str, original: Callable[..., Any], describe: Callable[..., str]) -> Callable[..., Any]:
+    @functools.wraps(original)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        SWITCH.hit(f"{name} {describe(*args)}")
+        return original(*args, **kwargs)
+
+    return wrapper
+
+
+def install_instrumentation() -> None:
+    """Patch os and sqlcipher3 in this process only; nothing counts until the switch is armed."""
+    one = lambda target, *_: _name(target)  # noqa: E731
+    two = lambda source, target, *_: f"{_name(source)} -> {_name(target)}"  # noqa: E731
+    for name, describe in (("fsync", one), ("replace", two), ("rename", two), ("unlink", one), ("rmdir", one),
+                           ("mkdir", one), ("write", one), ("ftruncate", one)):
+        setattr(os, name, _counted(f"os.{name}", getattr(os, name), describe))
+    original_fdopen = os.fdopen
+
+    def fdopen(fd: int, *args: Any, **kwargs: Any) -> Any:
+        return _CountingFile(original_fdopen(fd, *args, **kwargs), _name(fd))
+
+    os.fdopen = fdopen
+    sqlcipher3.connect = functools.partial(sqlcipher3.connect, factory=CountingConnection)
+
+
+# -- operations: each prepares what it needs (unarmed), then arms the switch, acts and closes the session. ----
+
+
+def _services(request: dict[str, Any]) -> VaultService:
+    return VaultService(KdfPolicy.for_tests(), FakeClock(request["clock_ms"]))
+
+
+def op_write_batch(request: dict[str, Any], root: Path) -> None:
+    session = _services(request).unlock(root, request["passphrase"])
+    records = RecordService(session)
+    writes = [records.prepare_new(Kind(r["kind"]), r["body"], r["id"]) for r in request["records"]]
+    SWITCH.armed = True
+    records.write_batch(writes)
+    session.close()
+
+
+def op_edit(request: dict[str, Any], root: Path) -> None:
+    session = _services(request).unlock(root, request["passphrase"])
+    SWITCH.armed = True
+    RecordService(session).edit(request["record_id"], request["body"])
+    session.close()
+
+
+def op_delete(request: dict[str, Any], root: Path) -> None:
+    session = _services(request).unlock(root, request["passphrase"])
+    SWITCH.armed = True
+    RecordService(session).delete(request["record_id"])
+    session.close()
+
+
+def op_change_passphrase(request: dict[str, Any], root: Path) -> None:
+    services = _services(request)
+    session = services.unlock(root, request["passphrase"])
+    SWITCH.armed = True
+    services.change_passphrase(session, request["new_passphrase"])
+    session.close()
+
+
+def op_rotate_master_key(request: dict[str, Any], root: Path) -> None:
+    services = _services(request)
+    session = services.unlock(root, request["passphrase"])
+    SWITCH.armed = True
+    services.rotate_master_key(session, request["passphrase"])
+    session.close()
+
+
+def op_unlock(request: dict[str, Any], root: Path) -> None:
+    """Unlock (which settles an unfinished rotation and removes leftovers) and lock again."""
+    SWITCH.armed = True
+    _services(request).unlock(root, request["passphrase"]).close()
+
+
+def op_create(request: dict[str, Any], root: Path) -> None:
+    # The parent must know the recovery key to check the result, so the child uses the one it was given.
+    recovery_key = RecoveryKey(bytes.fromhex(request["recovery_secret_hex"]))
+    vault_module.generate_recovery_key = lambda: recovery_key  # type: ignore[assignment]
+    SWITCH.armed = True
+    _services(request).create(root, request["passphrase"], "Fictional Tester", "Fictional Org")
+
+
+OPERATIONS: dict[str, Callable[[dict[str, Any], Path], None]] = {
+    "write_batch": op_write_batch,
+    "edit": op_edit,
+    "delete": op_delete,
+    "change_passphrase": op_change_passphrase,
+    "rotate_master_key": op_rotate_master_key,
+    "unlock": op_unlock,
+    "create": op_create,
+}
+
+
+def run_job(request: dict[str, Any], job: dict[str, Any]) -> dict[str, Any]:
+    """Fork a child for one job and report how it ended."""
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            SWITCH.kill_at = job["kill_at"]
+            OPERATIONS[request["operation"]](request, Path(job["vault"]))
+            SWITCH.armed = False
+            if job.get("labels"):
+                Path(job["labels"]).write_text(json.dumps(SWITCH.labels), encoding="utf-8")
+        except BaseException:
+            SWITCH.armed = False
+            traceback.print_exc()
+            code = 3
+        finally:
+            sys.stderr.flush()
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL:
+        outcome = "killed"
+    elif os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
+        outcome = "completed"
+    else:
+        outcome = f"failed (status {status})"
+    return {"vault": job["vault"], "kill_at": job["kill_at"], "outcome": outcome}
+
+
+def main() -> None:
+    request = json.loads(sys.stdin.readline())
+    install_instrumentation()
+    for line in sys.stdin:
+        print(json.dumps(run_job(request, json.loads(line))), flush=True)
+
+
+if __name__ == "__main__":
+    main()

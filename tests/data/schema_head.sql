@@ -1,0 +1,210 @@
+-- index case_by_title
+CREATE INDEX case_by_title ON records (body ->> '$.title') WHERE kind = 'case' AND deleted = 0;
+
+-- index event_by_date
+CREATE INDEX event_by_date ON records (body ->> '$.date') WHERE kind = 'event' AND deleted = 0;
+
+-- index person_by_pseudonym
+CREATE INDEX person_by_pseudonym ON records (body ->> '$.pseudonym') WHERE kind = 'person' AND deleted = 0;
+
+-- index record_links_by_target
+CREATE INDEX record_links_by_target ON record_links (target_id);
+
+-- index records_by_kind
+CREATE INDEX records_by_kind ON records (kind, deleted, updated_at);
+
+-- index testimony_by_date
+CREATE INDEX testimony_by_date ON records (body ->> '$.date') WHERE kind = 'testimony' AND deleted = 0;
+
+-- table audit_checkpoints
+CREATE TABLE audit_checkpoints (
+    seq        INTEGER PRIMARY KEY REFERENCES audit_log (seq),
+    entry_hash TEXT NOT NULL,
+    signed_at  TEXT NOT NULL,
+    public_key TEXT NOT NULL,
+    signature  TEXT NOT NULL
+) STRICT;
+
+-- table audit_log
+CREATE TABLE audit_log (
+    seq        INTEGER PRIMARY KEY,
+    at         TEXT NOT NULL,
+    device_id  TEXT NOT NULL,
+    actor      TEXT NOT NULL,
+    action     TEXT NOT NULL,
+    subject    TEXT NOT NULL,
+    detail     TEXT NOT NULL,
+    prev_hash  TEXT NOT NULL,
+    entry_hash TEXT NOT NULL
+) STRICT;
+
+-- table identity
+CREATE TABLE identity (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    display_name TEXT NOT NULL,
+    organisation TEXT NOT NULL,
+    private_json TEXT NOT NULL,
+    created_at   TEXT NOT NULL
+) STRICT;
+
+-- table record_links
+CREATE TABLE record_links (
+    source_id TEXT NOT NULL REFERENCES records (id),
+    field     TEXT NOT NULL,
+    target_id TEXT NOT NULL REFERENCES records (id),
+    PRIMARY KEY (source_id, field, target_id)
+) STRICT, WITHOUT ROWID;
+
+-- table record_versions
+CREATE TABLE record_versions (
+    record_id     TEXT NOT NULL REFERENCES records (id),
+    revision      TEXT NOT NULL,
+    kind          TEXT NOT NULL,
+    deleted       INTEGER NOT NULL CHECK (deleted IN (0, 1)),
+    origin_device TEXT NOT NULL,
+    written_at    TEXT NOT NULL,
+    body          TEXT NOT NULL CHECK (json_valid(body)),
+    body_sha256   TEXT NOT NULL,
+    PRIMARY KEY (record_id, revision)
+) STRICT, WITHOUT ROWID;
+
+-- table records
+CREATE TABLE records (
+    num           INTEGER PRIMARY KEY,             -- stable rowid, shared with search_index
+    id            TEXT NOT NULL UNIQUE,            -- UUID
+    kind          TEXT NOT NULL CHECK (kind IN ('case', 'person', 'contact', 'testimony', 'consent', 'event',
+                                                'route', 'location', 'observation', 'tag')),
+    revision      TEXT NOT NULL,
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    origin_device TEXT NOT NULL,
+    deleted       INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
+    body          TEXT NOT NULL CHECK (json_valid(body))
+) STRICT;
+
+-- table search_index
+CREATE VIRTUAL TABLE search_index USING fts5 (
+    title,
+    text,
+    tokenize = 'unicode61 remove_diacritics 0',
+    content = '',
+    contentless_delete = 1
+);
+
+-- table vault_meta
+CREATE TABLE vault_meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+
+-- trigger audit_log_no_delete
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
+
+-- trigger audit_log_no_update
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
+
+-- view case_list
+CREATE VIEW case_list AS
+SELECT id, revision, created_at, updated_at,
+       body ->> '$.title' AS title,
+       body ->> '$.status' AS status,
+       body ->> '$.sensitivity' AS sensitivity,
+       body ->> '$.opened_on' AS opened_on
+FROM records WHERE kind = 'case' AND deleted = 0;
+
+-- view consent_list
+CREATE VIEW consent_list AS
+SELECT id, revision, created_at, updated_at,
+       body ->> '$.subject_person_id' AS subject_person_id,
+       body ->> '$.testimony_id' AS testimony_id,
+       body ->> '$.given_on' AS given_on,
+       body ->> '$.withdraws_consent_id' AS withdraws_consent_id,
+       body ->> '$.scopes.names_to_governments' AS names_to_governments,
+       body ->> '$.scopes.names_in_public_reports' AS names_in_public_reports,
+       body ->> '$.scopes.recontact' AS recontact,
+       body ->> '$.scopes.share_with_un' AS share_with_un
+FROM records WHERE kind = 'consent' AND deleted = 0;
+
+-- view contact_list
+CREATE VIEW contact_list AS
+SELECT id, revision, created_at, updated_at,
+       body ->> '$.person_id' AS person_id,
+       body ->> '$.type' AS type,
+       body ->> '$.relation' AS relation
+FROM records WHERE kind = 'contact' AND deleted = 0;
+
+-- view event_list
+CREATE VIEW event_list AS
+SELECT id, revision, created_at, updated_at,
+       body ->> '$.type' AS type,
+       body ->> '$.title' AS title,
+       body ->> '$.date' AS date,
+       body ->> '$.location_id' AS location_id,
+       body ->> '$.people_count' AS people_count
+FROM records WHERE kind = 'event' AND deleted = 0;
+
+-- view location_list
+CREATE VIEW location_list AS
+SELECT id, revision, created_at, updated_at,
+       body ->> '$.type' AS type,
+       body ->> '$.names.ko' AS name_ko,
+       body ->> '$.names.en' AS name_en,
+       body ->> '$.names.zh' AS name_zh,
+       body ->> '$.country' AS country
+FROM records WHERE kind = 'location' AND deleted = 0;
+
+-- view observation_list
+CREATE VIEW observation_list AS
+SELECT id, revision, created_at, updated_at,
+       body ->> '$.type' AS type,
+       body ->> '$.date' AS date,
+       body ->> '$.location_id' AS location_id,
+       body ->> '$.person_id' AS person_id,
+       body ->> '$.people_count' AS people_count,
+       body ->> '$.confidence' AS confidence
+FROM records WHERE kind = 'observation' AND deleted = 0;
+
+-- view person_list
+CREATE VIEW person_list AS
+SELECT id, revision, created_at, updated_at,
+       body ->> '$.pseudonym' AS pseudonym,
+       body ->> '$.names.hangul' AS name_hangul,
+       body ->> '$.names.romanized' AS name_romanized,
+       body ->> '$.names.chinese' AS name_chinese,
+       body ->> '$.sex' AS sex,
+       body ->> '$.birth_year' AS birth_year,
+       body ->> '$.status' AS status,
+       coalesce(body ->> '$.is_group', 0) AS is_group,
+       body ->> '$.group_estimated_count' AS group_estimated_count
+FROM records WHERE kind = 'person' AND deleted = 0;
+
+-- view route_list
+CREATE VIEW route_list AS
+SELECT id, revision, created_at, updated_at,
+       body ->> '$.title' AS title,
+       json_array_length(body, '$.event_ids') AS event_count
+FROM records WHERE kind = 'route' AND deleted = 0;
+
+-- view tag_list
+CREATE VIEW tag_list AS
+SELECT id, revision, created_at, updated_at,
+       body ->> '$.label' AS label,
+       body ->> '$.label_ko' AS label_ko
+FROM records WHERE kind = 'tag' AND deleted = 0;
+
+-- view testimony_list
+CREATE VIEW testimony_list AS
+SELECT id, revision, created_at, updated_at,
+       body ->> '$.interviewee_id' AS interviewee_id,
+       body ->> '$.interviewer' AS interviewer,
+       body ->> '$.date' AS date,
+       body ->> '$.place' AS place,
+       body ->> '$.language' AS language
+FROM records WHERE kind = 'testimony' AND deleted = 0;
+
