@@ -73,8 +73,16 @@ def cli(tmp_path: Path, clock: FakeClock) -> Cli:
             return pending.pop(0)
 
         out, err = io.StringIO(), io.StringIO()
-        code = run(argv, kdf_policy=KdfPolicy.for_tests(), clock=clock, stdin=io.StringIO(stdin), stdout=out,
-                   stderr=err, environ={}, prompt=prompt)
+        code = run(
+            argv,
+            kdf_policy=KdfPolicy.for_tests(),
+            clock=clock,
+            stdin=io.StringIO(stdin),
+            stdout=out,
+            stderr=err,
+            environ={},
+            prompt=prompt,
+        )
         return CliResult(code, out.getvalue(), err.getvalue())
 
     return invoke

@@ -30,8 +30,11 @@ def test_lock_files_pin_every_runtime_dependency_of_pyproject() -> None:
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     runtime = re.search(r"dependencies = \[(.*?)\]", pyproject, re.S)
     assert runtime
-    names = [re.split(r"[<>=\[ ]", line.strip().strip('",'))[0].lower()
-             for line in runtime[1].splitlines() if line.strip().startswith('"')]
+    names = [
+        re.split(r"[<>=\[ ]", line.strip().strip('",'))[0].lower()
+        for line in runtime[1].splitlines()
+        if line.strip().startswith('"')
+    ]
     for lock in ("lock.txt", "lock-test.txt"):
         pinned = (ROOT / "requirements" / lock).read_text(encoding="utf-8").lower()
         for name in names:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from safecase.storage.database import Database, open_plain  # noqa: E402
-from safecase.storage.migrate import migrate  # noqa: E402
+from safecase.storage.database import Database, open_plain
+from safecase.storage.migrate import migrate
 
 
 def schema_sql(db: Database) -> str:

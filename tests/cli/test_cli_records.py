@@ -79,14 +79,26 @@ def test_deleting_a_referenced_person_is_refused(cli: Cli, vault: Path) -> None:
 
 def test_consent_is_never_edited_only_withdrawn(cli: Cli, vault: Path) -> None:
     person = add(cli, "person", {"names": {"romanized": "Jo Hye-jin"}})
-    scopes = {"names_to_governments": False, "names_in_public_reports": False, "recontact": True,
-              "share_with_un": True}
-    consent = add(cli, "consent", {"subject_person_id": person, "scopes": scopes, "method": "written",
-                                   "given_on": "2024-05-02"})
+    scopes = {
+        "names_to_governments": False,
+        "names_in_public_reports": False,
+        "recontact": True,
+        "share_with_un": True,
+    }
+    consent = add(
+        cli,
+        "consent",
+        {"subject_person_id": person, "scopes": scopes, "method": "written", "given_on": "2024-05-02"},
+    )
     result = cli("record", "edit", consent, stdin='{"scopes": {"share_with_un": false}}')
     assert result.code == 1 and "withdrawal" in result.err
-    withdrawal = {"subject_person_id": person, "scopes": dict.fromkeys(scopes, False), "method": "written",
-                  "given_on": "2024-06-01", "withdraws_consent_id": consent}
+    withdrawal = {
+        "subject_person_id": person,
+        "scopes": dict.fromkeys(scopes, False),
+        "method": "written",
+        "given_on": "2024-06-01",
+        "withdraws_consent_id": consent,
+    }
     add(cli, "consent", withdrawal)
 
 
@@ -99,8 +111,9 @@ def test_consent_is_never_edited_only_withdrawn(cli: Cli, vault: Path) -> None:
         ({"is_group": True}, "group"),
     ],
 )
-def test_invalid_records_are_refused_with_the_field_named(cli: Cli, vault: Path, body: dict[str, object],
-                                                          message: str) -> None:
+def test_invalid_records_are_refused_with_the_field_named(
+    cli: Cli, vault: Path, body: dict[str, object], message: str
+) -> None:
     before = snapshot(vault)
     result = cli("record", "add", "person", stdin=json.dumps(body))
     assert result.code == 1
@@ -109,8 +122,12 @@ def test_invalid_records_are_refused_with_the_field_named(cli: Cli, vault: Path,
 
 
 def test_a_dangling_reference_is_refused(cli: Cli, vault: Path) -> None:
-    result = cli("record", "add", "testimony",
-                 stdin=json.dumps({"interviewee_id": "0b6f1c2e-0000-4000-8000-000000000001"}))
+    result = cli(
+        "record",
+        "add",
+        "testimony",
+        stdin=json.dumps({"interviewee_id": "0b6f1c2e-0000-4000-8000-000000000001"}),
+    )
     assert result.code == 1 and "does not exist" in result.err
 
 
@@ -123,7 +140,11 @@ def test_schema_is_json_schema_for_the_kind(cli: Cli) -> None:
 def test_import_json_is_all_or_nothing(cli: Cli, vault: Path, tmp_path: Path) -> None:
     good = [
         {"kind": "person", "id": "0b6f1c2e-0000-4000-8000-000000000001", "names": {"romanized": "Yun Su-mi"}},
-        {"kind": "testimony", "interviewee_id": "0b6f1c2e-0000-4000-8000-000000000001", "original_text": "증언"},
+        {
+            "kind": "testimony",
+            "interviewee_id": "0b6f1c2e-0000-4000-8000-000000000001",
+            "original_text": "증언",
+        },
     ]
     (tmp_path / "good.json").write_text(json.dumps(good))
     result = cli("import", str(tmp_path / "good.json"), "--json")
@@ -133,9 +154,14 @@ def test_import_json_is_all_or_nothing(cli: Cli, vault: Path, tmp_path: Path) ->
     for name, rows in {
         "bad_type.json": [{"kind": "tag", "label": "ok"}, {"kind": "person", "birth_year": "x"}],
         "unknown_kind.json": [{"kind": "tag", "label": "ok"}, {"kind": "spaceship"}],
-        "dangling.json": [{"kind": "tag", "label": "ok"},
-                          {"kind": "testimony", "interviewee_id": "0b6f1c2e-0000-4000-8000-00000000dead"}],
-        "huge.json": [{"kind": "tag", "label": "ok"}, {"kind": "case", "title": "x", "summary": "y" * 10_000_000}],
+        "dangling.json": [
+            {"kind": "tag", "label": "ok"},
+            {"kind": "testimony", "interviewee_id": "0b6f1c2e-0000-4000-8000-00000000dead"},
+        ],
+        "huge.json": [
+            {"kind": "tag", "label": "ok"},
+            {"kind": "case", "title": "x", "summary": "y" * 10_000_000},
+        ],
     }.items():
         (tmp_path / name).write_text(json.dumps(rows))
         refused = cli("import", str(tmp_path / name))
@@ -160,9 +186,15 @@ def test_import_csv_with_dotted_columns_and_typed_cells(cli: Cli, vault: Path, t
 
 def test_search_finds_korean_chinese_and_accented_text(cli: Cli, vault: Path) -> None:
     person = add(cli, "person", {"names": {"hangul": "최영수", "romanized": "Choe Yeong-su", "chinese": "崔永洙"}})
-    add(cli, "testimony", {"interviewee_id": person,
-                           "original_text": "2019년 3월 단둥에서 체포되어 丹东市 공안국으로 끌려갔다.",
-                           "translation": "Taken across to Sinŭiju the next week."})
+    add(
+        cli,
+        "testimony",
+        {
+            "interviewee_id": person,
+            "original_text": "2019년 3월 단둥에서 체포되어 丹东市 공안국으로 끌려갔다.",
+            "translation": "Taken across to Sinŭiju the next week.",
+        },
+    )
     for query in ("단둥", "丹东", "sinuiju", "SINŬIJU", "최영수", "崔永洙", "choe"):
         hits = json.loads(cli("search", query, "--json").out)
         assert hits, query
@@ -174,8 +206,15 @@ def test_search_finds_korean_chinese_and_accented_text(cli: Cli, vault: Path) ->
 
 
 def test_demo_creates_a_vault_full_of_fictional_people(cli: Cli, tmp_path: Path) -> None:
-    result = cli("demo", "--size", "8", "--vault", str(tmp_path / "demo"), "--recovery-key-file",
-                 str(tmp_path / "demo-rk"))
+    result = cli(
+        "demo",
+        "--size",
+        "8",
+        "--vault",
+        str(tmp_path / "demo"),
+        "--recovery-key-file",
+        str(tmp_path / "demo-rk"),
+    )
     assert result.code == 0, result.err
     people = json.loads(cli("record", "list", "person", "--json", "--vault", str(tmp_path / "demo")).out)
     assert len(people) == 8

@@ -209,8 +209,12 @@ def test_identity_shows_a_fingerprint_of_eight_groups(cli: Cli, vault: Path) -> 
 
 
 def test_unknown_command_and_bad_options_exit_2_without_traceback(cli: Cli) -> None:
-    for args in (("frobnicate",), ("record", "list", "spaceship"), ("search",), ("record", "list", "person",
-                                                                                  "--limit", "x")):
+    for args in (
+        ("frobnicate",),
+        ("record", "list", "spaceship"),
+        ("search",),
+        ("record", "list", "person", "--limit", "x"),
+    ):
         result = cli(*args)
         assert result.code == 2, args
         assert "Traceback" not in result.err
@@ -225,8 +229,15 @@ def test_passphrase_unused_since_vault_default_comes_from_env(tmp_path: Path, cl
     passphrase = tmp_path / "p"
     passphrase.write_text(PASSPHRASE)
     out, err = io.StringIO(), io.StringIO()
-    code = run(["init", "--passphrase-file", str(passphrase), "--recovery-key-file", str(tmp_path / "rk")],
-               kdf_policy=KdfPolicy.for_tests(), clock=clock, stdin=io.StringIO(), stdout=out,  # type: ignore[arg-type]
-               stderr=err, environ={"SAFECASE_VAULT": str(tmp_path / "from-env")}, prompt=lambda _: "")
+    code = run(
+        ["init", "--passphrase-file", str(passphrase), "--recovery-key-file", str(tmp_path / "rk")],
+        kdf_policy=KdfPolicy.for_tests(),
+        clock=clock,
+        stdin=io.StringIO(),
+        stdout=out,  # type: ignore[arg-type]
+        stderr=err,
+        environ={"SAFECASE_VAULT": str(tmp_path / "from-env")},
+        prompt=lambda _: "",
+    )
     assert code == 0, err.getvalue()
     assert (tmp_path / "from-env" / "header.json").is_file()

@@ -55,7 +55,11 @@ def test_migrating_step_by_step_equals_migrating_at_once(tmp_path: Path, db: Dat
 
 def test_records_written_at_version_1_are_listed_by_version_2_views(db: Database) -> None:
     migrate(db, target=1)
-    body = {"pseudonym": "P-TEST42", "names": {"hangul": "김영희", "romanized": "Kim Yeong-hui"}, "is_group": False}
+    body = {
+        "pseudonym": "P-TEST42",
+        "names": {"hangul": "김영희", "romanized": "Kim Yeong-hui"},
+        "is_group": False,
+    }
     with db.transaction():
         db.execute(
             "INSERT INTO records (id, kind, revision, created_at, updated_at, origin_device, deleted, body)"

@@ -48,8 +48,12 @@ class CliContext:
         return Path(from_env).expanduser() if from_env else default_vault_root()
 
     def secrets(self) -> SecretSource:
-        return SecretSource(self.prompt, self.option("passphrase_file"), self.option("new_passphrase_file"),
-                            self.option("recovery_key_file"))
+        return SecretSource(
+            self.prompt,
+            self.option("passphrase_file"),
+            self.option("new_passphrase_file"),
+            self.option("recovery_key_file"),
+        )
 
     def recovery_key(self) -> RecoveryKey:
         return parse_recovery_key(self.secrets().recovery_key())

@@ -76,8 +76,11 @@ def run(
         return ExitCode.ERROR
     except Exception as unexpected:  # the boundary: log the type only, never content
         log.debug("unexpected failure", exc_info=bool(environ.get("SAFECASE_DEBUG")))
-        print(f"safecase: unexpected internal error ({type(unexpected).__name__}). Please report it; "
-              "run with SAFECASE_DEBUG=1 for details.", file=stderr)
+        print(
+            f"safecase: unexpected internal error ({type(unexpected).__name__}). Please report it; "
+            "run with SAFECASE_DEBUG=1 for details.",
+            file=stderr,
+        )
         if environ.get("SAFECASE_DEBUG"):
             raise
         return ExitCode.ERROR

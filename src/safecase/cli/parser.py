@@ -26,8 +26,13 @@ def _common_options(*, with_json: bool = False) -> Parser:
     common = Parser(add_help=False)
     group = common.add_argument_group("vault and secrets")
     group.add_argument("--vault", type=Path, default=argparse.SUPPRESS, metavar="DIR", help="vault folder")
-    group.add_argument("--passphrase-file", type=Path, default=argparse.SUPPRESS, metavar="FILE",
-                       help="read the passphrase from the first line of FILE instead of asking")
+    group.add_argument(
+        "--passphrase-file",
+        type=Path,
+        default=argparse.SUPPRESS,
+        metavar="FILE",
+        help="read the passphrase from the first line of FILE instead of asking",
+    )
     if with_json:
         common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="machine-readable output")
     return common
@@ -36,14 +41,20 @@ def _common_options(*, with_json: bool = False) -> Parser:
 def build_parser() -> Parser:
     common = _common_options()
     common_json = _common_options(with_json=True)
-    parser = Parser(prog="safecase", description="SafeCase: an encrypted vault for human-rights documentation.",
-                    epilog=EPILOG, parents=[common], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = Parser(
+        prog="safecase",
+        description="SafeCase: an encrypted vault for human-rights documentation.",
+        epilog=EPILOG,
+        parents=[common],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"safecase {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     def add(name: str, help_text: str, *, json: bool = False) -> argparse.ArgumentParser:
-        return commands.add_parser(name, help=help_text, description=help_text,
-                                   parents=[common_json if json else common])
+        return commands.add_parser(
+            name, help=help_text, description=help_text, parents=[common_json if json else common]
+        )
 
     init = add("init", "create a new vault (asks for a passphrase, shows the recovery key once)")
     _vault_creation_options(init)
@@ -63,14 +74,17 @@ def build_parser() -> Parser:
     add("identity", "show this vault's identity and fingerprint", json=True)
 
     header = add("header", "export or restore a header backup")
-    header_commands = header.add_subparsers(dest="header_command", metavar="ACTION", required=True,
-                                            parser_class=Parser)
+    header_commands = header.add_subparsers(dest="header_command", metavar="ACTION", required=True, parser_class=Parser)
     export = header_commands.add_parser("export", help="write a copy of the header to FILE", parents=[common])
     export.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
     restore = header_commands.add_parser("restore", help="put an exported header back", parents=[common])
     restore.add_argument("file", type=Path, metavar="FILE")
-    restore.add_argument("--recovery-key-file", type=Path, metavar="FILE",
-                         help="prove ownership with the recovery key instead of the passphrase")
+    restore.add_argument(
+        "--recovery-key-file",
+        type=Path,
+        metavar="FILE",
+        help="prove ownership with the recovery key instead of the passphrase",
+    )
 
     _record_commands(add("record", "add, show, list, edit or delete records"), common_json)
 
@@ -88,8 +102,12 @@ def build_parser() -> Parser:
 def _vault_creation_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--name", default="", metavar="N", help="your name as shown to team members")
     command.add_argument("--org", default="", metavar="O", help="your organisation")
-    command.add_argument("--recovery-key-file", type=Path, metavar="FILE",
-                         help="write the new recovery key to FILE (must not exist) instead of printing it")
+    command.add_argument(
+        "--recovery-key-file",
+        type=Path,
+        metavar="FILE",
+        help="write the new recovery key to FILE (must not exist) instead of printing it",
+    )
 
 
 def _record_commands(record: argparse.ArgumentParser, common_json: Parser) -> None:

@@ -73,11 +73,19 @@ def search(ctx: CliContext) -> int:
     with ctx.unlock() as session:
         results = SearchService(session).search(ctx.args.query, ctx.args.limit)
     if ctx.wants_json:
-        ctx.emit_json([
-            {"id": r.record.id, "kind": r.kind.value, "title": r.title, "score": r.score,
-             "snippet": r.snippet.text, "highlights": [list(span) for span in r.snippet.highlights]}
-            for r in results
-        ])
+        ctx.emit_json(
+            [
+                {
+                    "id": r.record.id,
+                    "kind": r.kind.value,
+                    "title": r.title,
+                    "score": r.score,
+                    "snippet": r.snippet.text,
+                    "highlights": [list(span) for span in r.snippet.highlights],
+                }
+                for r in results
+            ]
+        )
         return ExitCode.OK
     if not results:
         ctx.note("No matches.")
@@ -92,15 +100,28 @@ def search(ctx: CliContext) -> int:
 
 
 def state_json(state: RecordState) -> dict[str, Any]:
-    return {"id": state.id, "kind": state.kind, "revision": state.revision, "created_at": state.created_at,
-            "updated_at": state.updated_at, "origin_device": state.origin_device, "deleted": state.deleted,
-            "body": state.body}
+    return {
+        "id": state.id,
+        "kind": state.kind,
+        "revision": state.revision,
+        "created_at": state.created_at,
+        "updated_at": state.updated_at,
+        "origin_device": state.origin_device,
+        "deleted": state.deleted,
+        "body": state.body,
+    }
 
 
 def version_json(version: RecordVersion) -> dict[str, Any]:
-    return {"id": version.record_id, "kind": version.kind, "revision": version.revision,
-            "written_at": version.written_at, "origin_device": version.origin_device, "deleted": version.deleted,
-            "body": version.body}
+    return {
+        "id": version.record_id,
+        "kind": version.kind,
+        "revision": version.revision,
+        "written_at": version.written_at,
+        "origin_device": version.origin_device,
+        "deleted": version.deleted,
+        "body": version.body,
+    }
 
 
 def _print_state(ctx: CliContext, state: RecordState, *, id_only: bool = False) -> None:

@@ -39,11 +39,19 @@ def terminal_prompt(label: str) -> str:
 class SecretSource:
     """Gets each secret from its file option if given, else from the terminal prompt."""
 
-    def __init__(self, prompt: Prompt, passphrase_file: Path | None, new_passphrase_file: Path | None,
-                 recovery_key_file: Path | None) -> None:
+    def __init__(
+        self,
+        prompt: Prompt,
+        passphrase_file: Path | None,
+        new_passphrase_file: Path | None,
+        recovery_key_file: Path | None,
+    ) -> None:
         self._prompt = prompt
-        self._files = {"passphrase": passphrase_file, "new passphrase": new_passphrase_file,
-                       "recovery key": recovery_key_file}
+        self._files = {
+            "passphrase": passphrase_file,
+            "new passphrase": new_passphrase_file,
+            "recovery key": recovery_key_file,
+        }
 
     def passphrase(self) -> str:
         return self._get("passphrase", "Passphrase")

@@ -40,8 +40,10 @@ def _create(ctx: CliContext) -> tuple[CreatedVault, str]:
     ctx.note(f"Identity fingerprint: {created.fingerprint}")
     if recovery_file is not None:
         write_new_private_file(recovery_file, (created.recovery_key + "\n").encode("ascii"))
-        ctx.note(f"The recovery key is in {recovery_file}. Print or copy it, keep it away from this laptop, "
-                 "then delete the file.")
+        ctx.note(
+            f"The recovery key is in {recovery_file}. Print or copy it, keep it away from this laptop, "
+            "then delete the file."
+        )
     else:
         ctx.say("RECOVERY KEY (shown once; write it down and keep it away from this laptop):")
         ctx.say(created.recovery_key)
@@ -66,8 +68,10 @@ def rotate_key(ctx: CliContext) -> int:
     passphrase = ctx.secrets().passphrase()
     with ctx.vaults.unlock(ctx.vault_root(), passphrase) as session:
         ctx.vaults.rotate_master_key(session, passphrase)
-    ctx.note("The master key was replaced and the database re-encrypted. Exported header backups made before "
-             "now no longer open this vault: export a new one.")
+    ctx.note(
+        "The master key was replaced and the database re-encrypted. Exported header backups made before "
+        "now no longer open this vault: export a new one."
+    )
     return ExitCode.OK
 
 
@@ -78,8 +82,10 @@ def shred(ctx: CliContext) -> int:
         if answer.strip() != "SHRED":
             raise UsageError("Not confirmed; nothing was destroyed.")
     ctx.vaults.shred(root)
-    ctx.note(f"Shredded: the vault at {root} cannot be opened any more. Only an exported header backup plus the "
-             "recovery key can bring it back. On SSDs old header copies may survive in the drive's spare blocks.")
+    ctx.note(
+        f"Shredded: the vault at {root} cannot be opened any more. Only an exported header backup plus the "
+        "recovery key can bring it back. On SSDs old header copies may survive in the drive's spare blocks."
+    )
     return ExitCode.OK
 
 
@@ -128,12 +134,15 @@ def header(ctx: CliContext) -> int:
     if ctx.args.header_command == "export":
         with ctx.unlock() as session:
             ctx.vaults.export_header(session, ctx.args.output)
-        ctx.note(f"Header backup written to {ctx.args.output}. Keep it away from this laptop; with the recovery "
-                 "key it can restore this vault after a shred.")
+        ctx.note(
+            f"Header backup written to {ctx.args.output}. Keep it away from this laptop; with the recovery "
+            "key it can restore this vault after a shred."
+        )
         return ExitCode.OK
     use_recovery = ctx.option("recovery_key_file") is not None
     session = ctx.vaults.restore_header(
-        ctx.vault_root(), ctx.args.file,
+        ctx.vault_root(),
+        ctx.args.file,
         None if use_recovery else ctx.secrets().passphrase(),
         ctx.recovery_key() if use_recovery else None,
     )

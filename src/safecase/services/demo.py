@@ -18,13 +18,38 @@ from safecase.services.session import VaultSession
 FICTION_NOTE = "Fictional demo record: this person does not exist."
 BATCH = 200
 
-SURNAMES = [("김", "Kim", "金"), ("이", "Lee", "李"), ("박", "Park", "朴"), ("최", "Choi", "崔"),
-            ("정", "Jeong", "鄭"), ("강", "Kang", "姜"), ("조", "Jo", "趙"), ("윤", "Yun", "尹"),
-            ("장", "Jang", "張"), ("한", "Han", "韓"), ("오", "O", "吳"), ("서", "Seo", "徐")]
-GIVEN = [("영", "yeong", "英"), ("희", "hui", "姬"), ("철", "cheol", "哲"), ("수", "su", "秀"),
-         ("민", "min", "敏"), ("정", "jeong", "貞"), ("혜", "hye", "惠"), ("성", "seong", "成"),
-         ("옥", "ok", "玉"), ("순", "sun", "順"), ("명", "myeong", "明"), ("광", "gwang", "光"),
-         ("은", "eun", "恩"), ("국", "guk", "國"), ("향", "hyang", "香"), ("일", "il", "日")]
+SURNAMES = [
+    ("김", "Kim", "金"),
+    ("이", "Lee", "李"),
+    ("박", "Park", "朴"),
+    ("최", "Choi", "崔"),
+    ("정", "Jeong", "鄭"),
+    ("강", "Kang", "姜"),
+    ("조", "Jo", "趙"),
+    ("윤", "Yun", "尹"),
+    ("장", "Jang", "張"),
+    ("한", "Han", "韓"),
+    ("오", "O", "吳"),
+    ("서", "Seo", "徐"),
+]
+GIVEN = [
+    ("영", "yeong", "英"),
+    ("희", "hui", "姬"),
+    ("철", "cheol", "哲"),
+    ("수", "su", "秀"),
+    ("민", "min", "敏"),
+    ("정", "jeong", "貞"),
+    ("혜", "hye", "惠"),
+    ("성", "seong", "成"),
+    ("옥", "ok", "玉"),
+    ("순", "sun", "順"),
+    ("명", "myeong", "明"),
+    ("광", "gwang", "光"),
+    ("은", "eun", "恩"),
+    ("국", "guk", "國"),
+    ("향", "hyang", "香"),
+    ("일", "il", "日"),
+]
 
 
 @dataclass(frozen=True)
@@ -39,17 +64,52 @@ class Place:
 
 
 PLACES = [
-    Place("detention_centre", "투먼 변방구류심사소", "Tumen Border Detention Centre", "图们边防拘留审查所", "CN",
-          42.966, 129.843),
-    Place("detention_centre", "단둥 변방구류소", "Dandong Border Detention Facility", "丹东边防拘留所", "CN",
-          40.124, 124.394),
-    Place("border_crossing", "단둥-신의주 조중우의교", "Dandong-Sinuiju Friendship Bridge", "中朝友谊桥", "CN",
-          40.117, 124.396),
+    Place(
+        "detention_centre",
+        "투먼 변방구류심사소",
+        "Tumen Border Detention Centre",
+        "图们边防拘留审查所",
+        "CN",
+        42.966,
+        129.843,
+    ),
+    Place(
+        "detention_centre",
+        "단둥 변방구류소",
+        "Dandong Border Detention Facility",
+        "丹东边防拘留所",
+        "CN",
+        40.124,
+        124.394,
+    ),
+    Place(
+        "border_crossing",
+        "단둥-신의주 조중우의교",
+        "Dandong-Sinuiju Friendship Bridge",
+        "中朝友谊桥",
+        "CN",
+        40.117,
+        124.396,
+    ),
     Place("border_crossing", "투먼-남양 다리", "Tumen-Namyang Bridge", "图们-南阳大桥", "CN", 42.957, 129.857),
-    Place("holding_centre", "온성군 보위부 구류장", "Onsong County MSS Detention Centre", "稳城郡保卫部拘留所",
-          "KP", 42.957, 129.993),
-    Place("holding_centre", "신의주 도집결소", "Sinuiju Provincial Holding Centre", "新义州道集结所", "KP",
-          40.100, 124.398),
+    Place(
+        "holding_centre",
+        "온성군 보위부 구류장",
+        "Onsong County MSS Detention Centre",
+        "稳城郡保卫部拘留所",
+        "KP",
+        42.957,
+        129.993,
+    ),
+    Place(
+        "holding_centre",
+        "신의주 도집결소",
+        "Sinuiju Provincial Holding Centre",
+        "新义州道集结所",
+        "KP",
+        40.100,
+        124.398,
+    ),
     Place("holding_centre", "회령 집결소", "Hoeryong Holding Centre", "会宁集结所", "KP", 42.443, 129.750),
     Place("city", "청진", "Chongjin", "清津", "KP", 41.796, 129.776),
     Place("city", "혜산", "Hyesan", "惠山", "KP", 41.402, 128.178),
@@ -71,8 +131,20 @@ EN_SENTENCES = [
     "Held at {holding} together with {count} others.",
     "The family says they have had no contact since.",
 ]
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def fill_demo_vault(session: VaultSession, people: int, seed: int = 2026) -> dict[str, int]:
@@ -81,11 +153,23 @@ def fill_demo_vault(session: VaultSession, people: int, seed: int = 2026) -> dic
     records = RecordService(session)
     counts: Counter[str] = Counter()
     place_ids = _write(records, counts, [(Kind.LOCATION, _location_body(p)) for p in PLACES])
-    case_ids = _write(records, counts, [(Kind.CASE, {
-        "title": f"Forced repatriations via {crossing} ({year})", "status": "open", "sensitivity": "high",
-        "summary": f"Fictional demo case. People returned across {crossing} in {year}.",
-        "opened_on": f"{year}-0{rng.randint(1, 9)}"})
-        for crossing, year in (("Tumen", 2019), ("Dandong", 2020), ("Tumen", 2023), ("Dandong", 2024))])
+    case_ids = _write(
+        records,
+        counts,
+        [
+            (
+                Kind.CASE,
+                {
+                    "title": f"Forced repatriations via {crossing} ({year})",
+                    "status": "open",
+                    "sensitivity": "high",
+                    "summary": f"Fictional demo case. People returned across {crossing} in {year}.",
+                    "opened_on": f"{year}-0{rng.randint(1, 9)}",
+                },
+            )
+            for crossing, year in (("Tumen", 2019), ("Dandong", 2020), ("Tumen", 2023), ("Dandong", 2024))
+        ],
+    )
     for start in range(0, people, BATCH // 4):
         batch = [_person_story(rng, place_ids, case_ids) for _ in range(min(BATCH // 4, people - start))]
         _write_stories(records, counts, batch)
@@ -113,51 +197,108 @@ def _write_stories(records: RecordService, counts: Counter[str], stories: list[l
 
 
 def _location_body(place: Place) -> dict[str, Any]:
-    return {"type": place.type, "names": {"ko": place.ko, "en": place.en, "zh": place.zh}, "country": place.country,
-            "latitude": place.lat, "longitude": place.lon, "coordinate_precision": "town"}
+    return {
+        "type": place.type,
+        "names": {"ko": place.ko, "en": place.en, "zh": place.zh},
+        "country": place.country,
+        "latitude": place.lat,
+        "longitude": place.lon,
+        "coordinate_precision": "town",
+    }
 
 
 def _person_story(rng: random.Random, places: list[str], cases: list[str]) -> list[tuple[Kind, Any]]:
     surname, given = rng.choice(SURNAMES), rng.sample(GIVEN, 2)
     year, month = rng.randint(2015, 2025), rng.randint(1, 12)
     case_id = rng.choice(cases)
-    facts = {"year": year, "month": month, "month_name": MONTHS[month - 1], "days": rng.randint(3, 40),
-             "count": rng.randint(5, 60), "city": rng.choice(["Shenyang", "Yanji", "Dandong"]),
-             "place": rng.choice(["투먼 변방구류심사소", "Tumen Border Detention Centre"]),
-             "crossing": rng.choice(["Tumen-Namyang Bridge", "조중우의교"]),
-             "holding": rng.choice(["온성군 보위부 구류장", "Sinuiju Provincial Holding Centre"])}
+    facts = {
+        "year": year,
+        "month": month,
+        "month_name": MONTHS[month - 1],
+        "days": rng.randint(3, 40),
+        "count": rng.randint(5, 60),
+        "city": rng.choice(["Shenyang", "Yanji", "Dandong"]),
+        "place": rng.choice(["투먼 변방구류심사소", "Tumen Border Detention Centre"]),
+        "crossing": rng.choice(["Tumen-Namyang Bridge", "조중우의교"]),
+        "holding": rng.choice(["온성군 보위부 구류장", "Sinuiju Provincial Holding Centre"]),
+    }
     date = f"{year}-{month:02d}"
     person = {
-        "names": {"hangul": surname[0] + given[0][0] + given[1][0],
-                  "romanized": f"{surname[1]} {given[0][1].capitalize()}-{given[1][1]}",
-                  "chinese": surname[2] + given[0][2] + given[1][2]},
-        "sex": rng.choice(["female", "female", "male"]), "birth_year": rng.randint(1960, 2005),
+        "names": {
+            "hangul": surname[0] + given[0][0] + given[1][0],
+            "romanized": f"{surname[1]} {given[0][1].capitalize()}-{given[1][1]}",
+            "chinese": surname[2] + given[0][2] + given[1][2],
+        },
+        "sex": rng.choice(["female", "female", "male"]),
+        "birth_year": rng.randint(1960, 2005),
         "origin": rng.choice(["Hoeryong", "Musan", "Hyesan", "Chongjin", "Onsong"]),
         "status": rng.choice(["repatriated", "disappeared", "detained", "imprisoned", "resettled"]),
-        "case_ids": [case_id], "notes": FICTION_NOTE,
+        "case_ids": [case_id],
+        "notes": FICTION_NOTE,
     }
     testimony_text = " ".join(s.format(**facts) for s in KO_SENTENCES)
     translation = " ".join(s.format(**facts) for s in EN_SENTENCES)
-    consent_scopes = {"names_to_governments": False, "names_in_public_reports": rng.random() < 0.2,
-                      "recontact": rng.random() < 0.7, "share_with_un": rng.random() < 0.6}
+    consent_scopes = {
+        "names_to_governments": False,
+        "names_in_public_reports": rng.random() < 0.2,
+        "recontact": rng.random() < 0.7,
+        "share_with_un": rng.random() < 0.6,
+    }
     return [
         (Kind.PERSON, lambda ids: person),
-        (Kind.TESTIMONY, lambda ids: {
-            "interviewee_id": ids[0], "case_ids": [case_id], "interviewer": "Demo interviewer",
-            "date": f"{min(year + 1, 2026)}", "place": "Seoul", "language": "ko", "original_text": testimony_text,
-            "translation": translation, "translation_language": "en",
-            "summary": f"Fictional account of arrest in {facts['city']} and forced return in {year}."}),
-        (Kind.CONSENT, lambda ids: {
-            "subject_person_id": ids[0], "testimony_id": ids[1], "scopes": consent_scopes,
-            "method": "oral_recorded", "given_by": "the interviewee", "recorded_by": "Demo interviewer",
-            "given_on": f"{min(year + 1, 2026)}"}),
-        (Kind.EVENT, lambda ids: {
-            "type": "transfer", "title": "Transfer to the border", "date": date,
-            "from_location_id": places[rng.choice([0, 1])], "via_location_ids": [places[rng.choice([2, 3])]],
-            "to_location_id": places[rng.choice([4, 5, 6])], "transport": "bus_under_armed_guard",
-            "people_count": facts["count"], "people_count_source": "interviewee's estimate",
-            "victim_ids": [ids[0]], "source_testimony_ids": [ids[1]], "case_ids": [case_id],
-            "perpetrator_institution": "chinese_public_security", "description": translation}),
-        (Kind.ROUTE, lambda ids: {"title": "Arrest to holding centre", "person_ids": [ids[0]],
-                                   "event_ids": [ids[3]], "case_ids": [case_id]}),
+        (
+            Kind.TESTIMONY,
+            lambda ids: {
+                "interviewee_id": ids[0],
+                "case_ids": [case_id],
+                "interviewer": "Demo interviewer",
+                "date": f"{min(year + 1, 2026)}",
+                "place": "Seoul",
+                "language": "ko",
+                "original_text": testimony_text,
+                "translation": translation,
+                "translation_language": "en",
+                "summary": f"Fictional account of arrest in {facts['city']} and forced return in {year}.",
+            },
+        ),
+        (
+            Kind.CONSENT,
+            lambda ids: {
+                "subject_person_id": ids[0],
+                "testimony_id": ids[1],
+                "scopes": consent_scopes,
+                "method": "oral_recorded",
+                "given_by": "the interviewee",
+                "recorded_by": "Demo interviewer",
+                "given_on": f"{min(year + 1, 2026)}",
+            },
+        ),
+        (
+            Kind.EVENT,
+            lambda ids: {
+                "type": "transfer",
+                "title": "Transfer to the border",
+                "date": date,
+                "from_location_id": places[rng.choice([0, 1])],
+                "via_location_ids": [places[rng.choice([2, 3])]],
+                "to_location_id": places[rng.choice([4, 5, 6])],
+                "transport": "bus_under_armed_guard",
+                "people_count": facts["count"],
+                "people_count_source": "interviewee's estimate",
+                "victim_ids": [ids[0]],
+                "source_testimony_ids": [ids[1]],
+                "case_ids": [case_id],
+                "perpetrator_institution": "chinese_public_security",
+                "description": translation,
+            },
+        ),
+        (
+            Kind.ROUTE,
+            lambda ids: {
+                "title": "Arrest to holding centre",
+                "person_ids": [ids[0]],
+                "event_ids": [ids[3]],
+                "case_ids": [case_id],
+            },
+        ),
     ]

@@ -162,8 +162,15 @@ class RecordService:
 
     def _apply(self, write: PendingWrite, derived: Derived | None) -> RecordState:
         revision = self._session.next_revision()
-        version = RecordVersion(write.record_id, write.kind.value, str(revision), write.deleted, write.body,
-                                self._session.device_id, iso_from_ms(revision.wall_ms))
+        version = RecordVersion(
+            write.record_id,
+            write.kind.value,
+            str(revision),
+            write.deleted,
+            write.body,
+            self._session.device_id,
+            iso_from_ms(revision.wall_ms),
+        )
         self._store.apply_version(version, derived)
         detail = f"{write.kind.value} {revision} sha256:{body_digest(canonical_json(write.body))}"
         self._session.log(write.action, write.record_id, detail)

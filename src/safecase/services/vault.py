@@ -21,16 +21,16 @@ from safecase.crypto.subkeys import derive_subkey
 from safecase.domain.clock import Clock, iso_from_ms
 from safecase.errors import IntegrityError, VaultStateError
 from safecase.services.session import VaultSession
+from safecase.storage import fsutil
 from safecase.storage.database import (
-    Database,
     DamagedDatabaseError,
+    Database,
     DatabaseErrors,
     KeyMismatchError,
     open_encrypted,
 )
 from safecase.storage.identity_store import IdentityRecord, load_identity, save_identity
 from safecase.storage.migrate import migrate
-from safecase.storage import fsutil
 from safecase.storage.vault_folder import HEADER_SIZE_LIMIT, VaultFolder, staging_folder
 from safecase.storage.vault_meta import VaultMeta
 
@@ -63,19 +63,36 @@ class VaultService:
         recovery = generate_recovery_key()
         identity = Identity.generate()
         try:
-            header = create_header(vault_id, params, derive_kek(passphrase, params), bytes(master),
-                                   recovery.public_key_bytes(), created_at)
+            header = create_header(
+                vault_id,
+                params,
+                derive_kek(passphrase, params),
+                bytes(master),
+                recovery.public_key_bytes(),
+                created_at,
+            )
             with staging_folder(root) as staging:
                 staging.blobs.mkdir(mode=0o700)
-                self._initialise_database(staging, master, vault_id, identity,
-                                          IdentityRecord(identity, display_name, organisation, created_at))
+                self._initialise_database(
+                    staging,
+                    master,
+                    vault_id,
+                    identity,
+                    IdentityRecord(identity, display_name, organisation, created_at),
+                )
                 staging.write_header(header.to_bytes())
         finally:
             master.wipe()
         return CreatedVault(root, vault_id, recovery.formatted(), identity.public().fingerprint())
 
-    def _initialise_database(self, staging: VaultFolder, master: SecretBytes, vault_id: str, identity: Identity,
-                             identity_record: IdentityRecord) -> None:
+    def _initialise_database(
+        self,
+        staging: VaultFolder,
+        master: SecretBytes,
+        vault_id: str,
+        identity: Identity,
+        identity_record: IdentityRecord,
+    ) -> None:
         db = open_encrypted(staging.database, self._db_key(master, vault_id), create=True)
         try:
             migrate(db)
@@ -117,14 +134,24 @@ class VaultService:
         master = SecretBytes(header.unwrap_with_recovery_key(recovery_key))
         return self._open_with(folder, header, master, recovery_key=recovery_key)
 
-    def _open_with(self, folder: VaultFolder, header: VaultHeader, master: SecretBytes, *,
-                   kek: bytes | None = None, recovery_key: RecoveryKey | None = None) -> VaultSession:
+    def _open_with(
+        self,
+        folder: VaultFolder,
+        header: VaultHeader,
+        master: SecretBytes,
+        *,
+        kek: bytes | None = None,
+        recovery_key: RecoveryKey | None = None,
+    ) -> VaultSession:
         secret: bytes | RecoveryKey = kek if kek is not None else _required(recovery_key)
         try:
             db = open_encrypted(folder.database, self._db_key(master, header.vault_id))
         except KeyMismatchError:
-            pending = (header.unwrap_pending_with_kek(kek) if kek is not None
-                       else header.unwrap_pending_with_recovery_key(_required(recovery_key)))
+            pending = (
+                header.unwrap_pending_with_kek(kek)
+                if kek is not None
+                else header.unwrap_pending_with_recovery_key(_required(recovery_key))
+            )
             master.wipe()
             if pending is None:
                 raise
@@ -184,8 +211,7 @@ class VaultService:
         session.folder.require_writable()
         header = self.read_header(session.folder)
         params = self._policy.calibrate()
-        new_header = header.with_new_passphrase(params, derive_kek(new_passphrase, params),
-                                                bytes(session.master_key))
+        new_header = header.with_new_passphrase(params, derive_kek(new_passphrase, params), bytes(session.master_key))
         session.folder.write_header(new_header.to_bytes())
         with session.db.transaction():
             session.log("vault.passphrase_changed")
@@ -229,8 +255,9 @@ class VaultService:
         with session.db.transaction():
             session.log("vault.header_exported")
 
-    def restore_header(self, root: Path, header_file: Path, passphrase: str | None,
-                       recovery_key: RecoveryKey | None) -> VaultSession:
+    def restore_header(
+        self, root: Path, header_file: Path, passphrase: str | None, recovery_key: RecoveryKey | None
+    ) -> VaultSession:
         """Put an exported header back (e.g. after a shred), after proving it opens this vault's database."""
         folder = VaultFolder(root)
         fsutil.refuse_symlink(folder.root, "vault folder")

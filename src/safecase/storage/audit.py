@@ -52,10 +52,12 @@ class ChainReport:
     problem: str
 
 
-def entry_hash(prev_hash: str, seq: int, at: str, device_id: str, actor: str, action: str, subject: str,
-               detail: str) -> str:
-    canonical = json.dumps([seq, at, device_id, actor, action, subject, detail], ensure_ascii=False,
-                           separators=(",", ":"))
+def entry_hash(
+    prev_hash: str, seq: int, at: str, device_id: str, actor: str, action: str, subject: str, detail: str
+) -> str:
+    canonical = json.dumps(
+        [seq, at, device_id, actor, action, subject, detail], ensure_ascii=False, separators=(",", ":")
+    )
     return hashlib.sha256(prev_hash.encode("ascii") + canonical.encode("utf-8")).hexdigest()
 
 
@@ -115,8 +117,16 @@ class AuditLog:
                 return ChainReport(count, 0, entry.seq, f"entry {count} is missing")
             if entry.prev_hash != prev:
                 return ChainReport(count, 0, entry.seq, "its link to the previous entry does not match")
-            expected = entry_hash(prev, entry.seq, entry.at, entry.device_id, entry.actor, entry.action,
-                                  entry.subject, entry.detail)
+            expected = entry_hash(
+                prev,
+                entry.seq,
+                entry.at,
+                entry.device_id,
+                entry.actor,
+                entry.action,
+                entry.subject,
+                entry.detail,
+            )
             if expected != entry.entry_hash:
                 return ChainReport(count, 0, entry.seq, "its content does not match its hash")
             prev = entry.entry_hash
@@ -132,7 +142,9 @@ class AuditLog:
             if stored is None or stored[0] != digest:
                 return ChainReport(entries, checkpoints, seq, "a signed checkpoint no longer matches the chain")
             key = base64.b64decode(public_key)
-            if key != trusted or not verify_signature(key, checkpoint_message(seq, digest), base64.b64decode(signature)):
+            if key != trusted or not verify_signature(
+                key, checkpoint_message(seq, digest), base64.b64decode(signature)
+            ):
                 return ChainReport(entries, checkpoints, seq, "its checkpoint signature is not valid")
         return ChainReport(entries, checkpoints, None, "")
 

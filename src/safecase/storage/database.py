@@ -15,8 +15,8 @@ from typing import Any, Protocol
 import sqlcipher3
 
 from safecase.crypto.subkeys import sqlcipher_key_pragma
-from safecase.storage.fsutil import FILE_MODE
 from safecase.errors import IntegrityError, VaultStateError
+from safecase.storage.fsutil import FILE_MODE
 
 # Part of the vault format: SQLCipher does not store its page size in the (encrypted) file, so every open must
 # use the value the database was created with. 16 KiB pages make SQLCipher's per-page HMAC and IV overhead small.

@@ -18,6 +18,7 @@ from safecase.errors import VaultStateError
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 
+
 def refuse_symlink(path: Path, what: str) -> None:
     if path.is_symlink():
         raise VaultStateError(f"The {what} {path} is a symbolic link; SafeCase refuses links. Use the real folder.")
@@ -53,7 +54,7 @@ def atomic_write(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        tmp.replace(path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()

@@ -111,8 +111,16 @@ class RecordStore:
         self._db.execute(
             "INSERT OR IGNORE INTO record_versions (record_id, revision, kind, deleted, origin_device,"
             " written_at, body, body_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (version.record_id, version.revision, version.kind, int(version.deleted), version.origin_device,
-             version.written_at, canonical, body_digest(canonical)),
+            (
+                version.record_id,
+                version.revision,
+                version.kind,
+                int(version.deleted),
+                version.origin_device,
+                version.written_at,
+                canonical,
+                body_digest(canonical),
+            ),
         )
         if not becomes_current:
             return False
@@ -129,14 +137,28 @@ class RecordStore:
             cursor = self._db.execute(
                 "INSERT INTO records (id, kind, revision, created_at, updated_at, origin_device, deleted, body)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (version.record_id, version.kind, version.revision, version.written_at, version.written_at,
-                 version.origin_device, int(version.deleted), canonical),
+                (
+                    version.record_id,
+                    version.kind,
+                    version.revision,
+                    version.written_at,
+                    version.written_at,
+                    version.origin_device,
+                    int(version.deleted),
+                    canonical,
+                ),
             )
             return int(cursor.lastrowid)
         self._db.execute(
-            "UPDATE records SET revision = ?, updated_at = ?, origin_device = ?, deleted = ?, body = ?"
-            " WHERE num = ?",
-            (version.revision, version.written_at, version.origin_device, int(version.deleted), canonical, num),
+            "UPDATE records SET revision = ?, updated_at = ?, origin_device = ?, deleted = ?, body = ? WHERE num = ?",
+            (
+                version.revision,
+                version.written_at,
+                version.origin_device,
+                int(version.deleted),
+                canonical,
+                num,
+            ),
         )
         return num
 

@@ -29,7 +29,8 @@ class SearchIndex:
     def put(self, num: int, title: str, text: str) -> None:
         self.remove(num)
         self._db.execute(
-            "INSERT INTO search_index (rowid, title, text) VALUES (?, ?, ?)", (num, index_text(title), index_text(text))
+            "INSERT INTO search_index (rowid, title, text) VALUES (?, ?, ?)",
+            (num, index_text(title), index_text(text)),
         )
 
     def remove(self, num: int) -> None:
