@@ -33,8 +33,7 @@ class FtsTable:
     def __init__(self, docs: Iterable[str] = ()) -> None:
         self.db = sqlcipher3.connect(":memory:")
         self.db.execute(
-            f"CREATE VIRTUAL TABLE t USING fts5(body, tokenize='{FTS5_TOKENIZER}', content='',"
-            " contentless_delete=1)"
+            f"CREATE VIRTUAL TABLE t USING fts5(body, tokenize='{FTS5_TOKENIZER}', content='', contentless_delete=1)"
         )
         for rowid, doc in enumerate(docs, start=1):
             self.db.execute("INSERT INTO t(rowid, body) VALUES (?, ?)", (rowid, index_text(doc)))
@@ -323,9 +322,7 @@ def test_plain_sqlite_fts5_accepts_the_tokenizer() -> None:
     db = sqlite3.connect(":memory:")
     db.execute(f"CREATE VIRTUAL TABLE t USING fts5(body, tokenize='{FTS5_TOKENIZER}', content='')")
     db.execute("INSERT INTO t(rowid, body) VALUES (1, ?)", (index_text("단둥에서 Sinŭiju"),))
-    assert db.execute(
-        "SELECT rowid FROM t WHERE t MATCH ?", (match_expression("둥 sinuiju"),)
-    ).fetchall() == [(1,)]
+    assert db.execute("SELECT rowid FROM t WHERE t MATCH ?", (match_expression("둥 sinuiju"),)).fetchall() == [(1,)]
 
 
 def test_mark_spans_cover_every_combining_mark() -> None:
@@ -333,3 +330,28 @@ def test_mark_spans_cover_every_combining_mark() -> None:
     for cp in range(0x110000):
         if unicodedata.category(chr(cp))[0] == "M":
             assert any(first <= cp < stop for first, stop in spans), hex(cp)
+
+
+def reference_fold(text: str) -> str:
+    """The folding the issue asks for, written plainly: NFKD, casefold, strip diacritics, recompose."""
+    decomposed = unicodedata.normalize("NFKD", text).casefold()
+    invisible = "\u00ad\u180b-\u180f\u200c\u200d\u2060\ufeff\ufe00-\ufe0f\U000e0100-\U000e01ef"
+    stripped = re.sub(f"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f{invisible}]", "", decomposed)
+    return unicodedata.normalize("NFC", stripped)
+
+
+def test_folding_matches_the_reference_for_every_character() -> None:
+    for cp in range(0x30000):
+        if not 0xD800 <= cp < 0xE000:
+            for text in (chr(cp), f"a{chr(cp)}\u0301b"):
+                assert index_text(text) == index_text(reference_fold(text)), hex(cp)
+
+
+@PROPERTY
+@given(st.text())
+def test_folding_matches_the_reference(text: str) -> None:
+    assert index_text(text) == index_text(reference_fold(text))
+
+
+def test_greek_and_cyrillic_lose_their_accents() -> None:
+    assert index_text("Ἀθῆναι Ёлка") == index_text("αθηναι елка") == "αθηναι елка"

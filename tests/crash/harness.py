@@ -259,18 +259,20 @@ def run_uninterrupted(request: dict[str, Any], vault: Path) -> list[str]:
     return list(json.loads(labels_file.read_text(encoding="utf-8")))
 
 
+BOUNDARY_STATEMENTS = ("sql BEGIN", "sql COMMIT", "sql ROLLBACK", "sql PRAGMA rekey", "sql PRAGMA wal_checkpoint")
+
+
 def select_points(labels: list[str], budget: int) -> list[int]:
     """Kill points (1-based; len+1 means "after the last one") to try, at most about `budget` of them.
 
-    Every point that is not a plain statement inside a transaction is kept, with its neighbours: BEGIN, COMMIT,
-    ROLLBACK, pragmas (rekey, checkpoints) and file operations. The plain statements between them (all equivalent
-    on disk: nothing reaches the WAL before COMMIT) are sampled evenly to fill the budget.
+    Every boundary is kept with its neighbours: file operations, BEGIN, COMMIT, ROLLBACK, the rekey and the WAL
+    checkpoint. The other statements (all equivalent on disk: nothing reaches the WAL before COMMIT) are sampled
+    evenly to fill the budget.
     """
-    plain = ("sql INSERT", "sql UPDATE", "sql DELETE", "sql SELECT", "sql many", "sql WITH")
     total = len(labels) + 1
     keep = {1, total}
     for index, label in enumerate(labels, start=1):
-        if not label.startswith(plain):
+        if not label.startswith("sql ") or label.startswith(BOUNDARY_STATEMENTS):
             keep.update(n for n in (index - 1, index, index + 1) if 1 <= n <= total)
     rest = [n for n in range(1, total + 1) if n not in keep]
     room = max(0, budget - len(keep))

@@ -24,18 +24,13 @@ def vault_with_records(tmp_path: Path) -> BaseVault:
     return create_vault(tmp_path / "base" / "vault", fictional_records(12))
 
 
-def _assert_clean(result: object) -> None:
-    failures = result.failures  # type: ignore[attr-defined]
-    assert not failures, f"{len(failures)} kill point(s) broke the vault:\n" + "\n".join(failures)
-
-
 @pytest.mark.slow
 def test_a_batch_write_killed_anywhere_leaves_none_or_all_of_the_batch(
     tmp_path: Path, vault_with_records: BaseVault
 ) -> None:
     request = request_for("write_batch", records=fictional_records(BATCH_SIZE, first=100))
     result = sweep(tmp_path, request, vault_with_records, budget=90)
-    _assert_clean(result)
+    result.assert_clean()
     old = result.points_where(lambda s: s.state == "old")
     new = result.points_where(lambda s: s.state == "new")
     assert old and new, "the kill points should straddle the commit"
@@ -53,7 +48,7 @@ def test_an_edit_killed_anywhere_leaves_the_old_or_the_new_version(
             "summary": f"Fictional testimony, corrected, about {EDIT_MARKER}."}
     result = sweep(tmp_path, request_for("edit", record_id=record_id(1), body=body), vault_with_records,
                    budget=60)
-    _assert_clean(result)
+    result.assert_clean()
     assert {s.state for s in result.survivors.values()} == {"old", "new"}
 
 
@@ -61,5 +56,5 @@ def test_a_delete_killed_anywhere_leaves_the_record_or_its_tombstone(
     tmp_path: Path, vault_with_records: BaseVault
 ) -> None:
     result = sweep(tmp_path, request_for("delete", record_id=record_id(2)), vault_with_records, budget=60)
-    _assert_clean(result)
+    result.assert_clean()
     assert {s.state for s in result.survivors.values()} == {"old", "new"}

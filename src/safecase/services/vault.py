@@ -144,6 +144,7 @@ class VaultService:
         recovery_key: RecoveryKey | None = None,
     ) -> VaultSession:
         secret: bytes | RecoveryKey = kek if kek is not None else _required(recovery_key)
+        folder.require_writable()
         try:
             db = open_encrypted(folder.database, self._db_key(master, header.vault_id))
         except KeyMismatchError:

@@ -148,7 +148,9 @@ def open_encrypted(path: Path, raw_key: bytes, *, create: bool = False, verify: 
         connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except DatabaseErrors as exc:
         connection.close()
-        raise KeyMismatchError() from exc
+        if "not a database" in str(exc):
+            raise KeyMismatchError() from exc
+        raise translate_database_error(exc) from exc
     return _configure(connection, path)
 
 

@@ -58,7 +58,9 @@ _DIACRITICS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f
 _INVISIBLE = "\u00ad\u180b-\u180f\u200c\u200d\u2060\ufeff\ufe00-\ufe0f\U000e0100-\U000e01ef"
 # Precomposed letters carrying those diacritics (all lie in these spans), and the marks and invisibles.
 _DECORATED = _class_of(
-    lambda ch: "\u0300" <= max(unicodedata.normalize("NFD", ch)) <= "\u036f", (0xC0, 0x590), (0x1E00, 0x2000)
+    lambda ch: re.search("[\u0300-\u036f]", unicodedata.normalize("NFD", ch)) is not None,
+    (0xC0, 0x590),
+    (0x1E00, 0x2000),
 )
 _DECORATED_RE = re.compile(f"[{_DECORATED}{_DIACRITICS}{_INVISIBLE}]+")
 _DROP_RE = re.compile(f"[{_DIACRITICS}{_INVISIBLE}]+")

@@ -73,7 +73,8 @@ class VaultFolder:
         fsutil.refuse_symlink(self.database, "vault database")
 
     def require_writable(self) -> None:
-        if not os.access(self.root, os.W_OK) or (self.header.exists() and not os.access(self.header, os.W_OK)):
+        paths = [self.root, *(p for p in (self.header, self.database) if p.exists())]
+        if not all(os.access(path, os.W_OK) for path in paths):
             raise VaultStateError(
                 f"The vault folder {self.root} is read-only. Make it writable (chmod u+w) or copy the vault."
             )
