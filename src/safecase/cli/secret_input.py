@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from safecase.errors import UsageError
+from safecase.errors import UsageError, VaultStateError
 from safecase.storage.fsutil import read_small_file
 
 SECRET_FILE_LIMIT = 64 * 1024
@@ -18,8 +18,8 @@ Prompt = Callable[[str], str]
 def read_secret_file(path: Path, what: str) -> str:
     try:
         data = read_small_file(path, SECRET_FILE_LIMIT, f"{what} file")
-    except Exception as exc:
-        raise UsageError(f"Cannot read the {what} file {path}: {exc}") from None
+    except VaultStateError as exc:
+        raise UsageError(exc.message) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
