@@ -68,6 +68,12 @@ PLACES: tuple[Place, ...] = (
     Place("비엔티안", "Vientiane", "万象"),
 )
 
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+# fmt: off
 # Fictional names: a surname (weighted like real frequencies) and two given-name syllables.
 SURNAMES: tuple[tuple[str, str, str, int], ...] = (
     ("김", "Kim", "金", 21), ("이", "Lee", "李", 15), ("박", "Park", "朴", 8), ("최", "Choi", "崔", 5),
@@ -88,7 +94,7 @@ GIVEN: tuple[tuple[str, str, str], ...] = (
     ("봉", "bong", "鳳"), ("련", "ryeon", "蓮"), ("실", "sil", "實"), ("산", "san", "山"), ("룡", "ryong", "龍"),
 )
 
-KO_COMMON = (
+KO_COMMON = _words(
     "그때 우리 사람 공안 체포 국경 강 밤 가족 어머니 아버지 동생 언니 오빠 보위부 집결소 구류장 조사 북송 중국 "
     "조선 돈 브로커 기차 버스 트럭 감옥 노동 단련대 교화소 식량 옥수수 시장 장사 친척 전화 연락 도강 두만강 "
     "압록강 경비대 군인 검문소 차 아침 저녁 하루 며칠 한달 일년 다시 처음 마지막 모두 함께 혼자 많이 조금 "
@@ -97,13 +103,13 @@ KO_COMMON = (
     "간수 계호원 수감자 여자 남자 아이 아들 딸 남편 아내 할머니 할아버지 이웃 친구 선생 회사 공장 농장 광산 "
     "집 마을 도시 산 길 다리 역 항구 배 비 눈 바람 여름 겨울 봄 가을 생각 기억 이야기 말 소리 눈물 죽음 "
     "살다 죽다 가다 오다 보다 듣다 먹다 자다 일하다 도망치다 잡히다 넘기다 때리다 묻다 대답하다 기다리다"
-).split()
+)
 KO_PARTICLES = ("", "", "", "", "에서", "을", "를", "이", "가", "은", "는", "에", "으로", "와", "도", "의", "에게")
 KO_SYLLABLES = (
     "가나다라마바사아자차카타파하거너더러머버서어저처커터퍼허고노도로모보소오조초코토포호구누두루무부수우주"
     "추쿠투푸후그느드르므브스으즈츠크트프흐기니디리미비시이지치키티피히강남당랑망방상앙장창"
 )
-EN_COMMON = (
+EN_COMMON = _words(
     "the and was to we they i of in a my at were there he she it that for on with by our from not had "
     "police border river night family mother father brother sister security detention centre holding camp "
     "guards soldiers train bus truck prison labour food corn market money broker phone contact crossed "
@@ -112,13 +118,14 @@ EN_COMMON = (
     "sick hospital doctor cell floor window door women men children son daughter husband wife grandmother "
     "neighbour friend factory farm mine house village city mountain road bridge station port boat rain snow "
     "remember told asked answered waited worked ran walked slept ate heard saw"
-).split()
+)
 EN_SYLLABLES = ("ka", "lo", "ri", "ven", "tor", "mi", "san", "del", "ro", "qua", "nis", "tel", "bar", "ost",
                 "el", "um", "ra", "fen", "gol", "pri", "ward", "ly", "ton", "sha", "ber", "cam", "dro", "vi")
 # Fixed phrases a documenter would search for, mixed into the running text.
 EN_PHRASES = ("handed over to the", "border security police", "holding centre", "forced repatriation",
               "interrogated for days")
 KO_PHRASES = ("보위부 구류장", "강제 북송", "국경 경비대", "노동 단련대", "중국 공안에 체포")
+# fmt: on
 PHRASE_RATE = 0.02  # per word position
 PLACE_RATE = 0.012  # per word position: ~3.6 place mentions in 300 words
 NAME_RATE = 0.004  # per word position: ~1.2 names in 300 words
@@ -133,7 +140,8 @@ class ZipfSampler:
 
     def __init__(self, items: Sequence[str], exponent: float = ZIPF_EXPONENT) -> None:
         self.items = list(items)
-        self._cumulative = list(itertools.accumulate((rank**-exponent for rank in range(1, len(items) + 1))))
+        weights = (float(rank) ** -exponent for rank in range(1, len(items) + 1))
+        self._cumulative: list[float] = list(itertools.accumulate(weights))
 
     def sample(self, rng: random.Random, k: int) -> list[str]:
         return rng.choices(self.items, cum_weights=self._cumulative, k=k)
@@ -144,16 +152,16 @@ class ZipfSampler:
         return (self._cumulative[rank - 1] - low) / self._cumulative[-1]
 
     def rank_near(self, probability: float) -> int:
-        """The 1-based rank whose probability is closest to (not above) ``probability``."""
-        total = self._cumulative[-1]
+        """The first 1-based rank whose probability is at most ``probability`` (the last rank if none is)."""
         for rank in range(1, len(self.items) + 1):
             if self.probability(rank) <= probability:
                 return rank
-        return len(self.items) if total else 1
+        return len(self.items)
 
 
-def _made_up_words(rng: random.Random, syllables: Sequence[str], count: int, taken: set[str],
-                   lengths: tuple[int, int]) -> list[str]:
+def _made_up_words(
+    rng: random.Random, syllables: Sequence[str], count: int, taken: set[str], lengths: tuple[int, int]
+) -> list[str]:
     words: list[str] = []
     while len(words) < count:
         word = "".join(rng.choices(syllables, k=rng.randint(*lengths)))
@@ -177,11 +185,11 @@ class Vocabulary:
     def build(cls, seed: int) -> Vocabulary:
         rng = random.Random(seed)
         taken_ko: set[str] = set(KO_COMMON)
-        korean = list(KO_COMMON) + _made_up_words(rng, KO_SYLLABLES, VOCABULARY_SIZE - len(KO_COMMON),
-                                                  taken_ko, (2, 3))
+        korean = list(KO_COMMON) + _made_up_words(rng, KO_SYLLABLES, VOCABULARY_SIZE - len(KO_COMMON), taken_ko, (2, 3))
         taken_en: set[str] = set(EN_COMMON) | {FICTION_WORD}
-        english = list(EN_COMMON) + _made_up_words(rng, EN_SYLLABLES, VOCABULARY_SIZE - len(EN_COMMON),
-                                                   taken_en, (2, 4))
+        english = list(EN_COMMON) + _made_up_words(
+            rng, EN_SYLLABLES, VOCABULARY_SIZE - len(EN_COMMON), taken_en, (2, 4)
+        )
         return cls(
             korean=ZipfSampler(korean),
             english=ZipfSampler(english),
@@ -201,12 +209,16 @@ class PersonName:
 def _name(rng: random.Random, vocabulary: Vocabulary) -> PersonName:
     surname = rng.choices(vocabulary.surnames, weights=vocabulary.surname_weights)[0]
     first, second = rng.sample(GIVEN, 2)
-    return PersonName(surname[0] + first[0] + second[0], f"{surname[1]} {first[1].capitalize()}-{second[1]}",
-                      surname[2] + first[2] + second[2])
+    return PersonName(
+        surname[0] + first[0] + second[0],
+        f"{surname[1]} {first[1].capitalize()}-{second[1]}",
+        surname[2] + first[2] + second[2],
+    )
 
 
-def _running_text(rng: random.Random, vocabulary: Vocabulary, words: int, korean: bool,
-                  names: Sequence[PersonName]) -> str:
+def _running_text(
+    rng: random.Random, vocabulary: Vocabulary, words: int, korean: bool, names: Sequence[PersonName]
+) -> str:
     """About ``words`` words of Zipf text with place names, the given names and fixed phrases mixed in."""
     if korean:
         lemmas = vocabulary.korean.sample(rng, words)
@@ -308,4 +320,3 @@ class CorpusGenerator:
 def _uuid4(rng: random.Random) -> RecordId:
     """A version-4 UUID from ``rng``: deterministic ids make the two databases identical."""
     return RecordId(str(uuid.UUID(int=rng.getrandbits(128), version=4)))
-

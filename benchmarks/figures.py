@@ -78,7 +78,7 @@ def _round(value: float) -> float:
     """Three significant decimals is plenty for benchmark numbers and keeps the lines readable."""
     if value == 0 or not math.isfinite(value):
         return value
-    digits = max(0, 3 - int(math.floor(math.log10(abs(value)))))
+    digits = max(0, 3 - math.floor(math.log10(abs(value))))
     return round(value, digits)
 
 

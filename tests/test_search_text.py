@@ -24,7 +24,7 @@ from safecase.storage.search_text import (
     match_expression,
 )
 
-PROPERTY = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 class FtsTable:
@@ -55,7 +55,7 @@ DOCS = [
     "Detained in Sinŭiju, later moved to Hoeryŏng.",  # 3
     "An interview with Anna Müller about Onsong.",  # 4
     "Pseudonym P-0042 was interviewed in Tumen in 2021.",  # 5
-    nfd("회령에서 온 박서준(가명): Hoeryŏng, 2018"),  # 6
+    nfd("회령에서 온 박은솔(가명): Hoeryŏng, 2018"),  # 6
     "Dandong (단둥) is across the river from Sinuiju.",  # 7
     "延吉と図們で働いたがカード会社は知らない",  # 8
 ]
@@ -226,7 +226,7 @@ def test_document_matches_any_cjk_substring_of_it(
     parts: list[str], data: st.DataObject, doc_form: str, query_form: str
 ) -> None:
     runs = [w for w in parts[::2] if w[0] in CJK_CHARS]
-    assume(runs and all(ch != "ㅋ" for run in runs for ch in run))
+    assume(runs)
     run = data.draw(st.sampled_from(runs))
     start = data.draw(st.integers(0, len(run) - 1))
     end = data.draw(st.integers(start + 1, len(run)))
@@ -326,10 +326,14 @@ def test_plain_sqlite_fts5_accepts_the_tokenizer() -> None:
 
 
 def test_mark_spans_cover_every_combining_mark() -> None:
-    spans = search_text._MARK_SPANS
+    spans = [
+        (int(first, 16), int(last, 16))
+        for span in f"{search_text._BMP_MARK_SPANS} {search_text._ASTRAL_MARK_SPANS}".split()
+        for first, last in [span.split("-")]
+    ]
     for cp in range(0x110000):
         if unicodedata.category(chr(cp))[0] == "M":
-            assert any(first <= cp < stop for first, stop in spans), hex(cp)
+            assert any(first <= cp <= last for first, last in spans), hex(cp)
 
 
 def reference_fold(text: str) -> str:

@@ -221,3 +221,39 @@ def test_demo_creates_a_vault_full_of_fictional_people(cli: Cli, tmp_path: Path)
     assert all("Fictional" in p["body"]["notes"] for p in people)
     assert cli("check", "--vault", str(tmp_path / "demo")).code == 0
     assert json.loads(cli("search", "투먼", "--json", "--vault", str(tmp_path / "demo")).out)
+
+
+def test_import_rows_may_refer_to_later_rows(cli: Cli, vault: Path, tmp_path: Path) -> None:
+    person_id = "0b6f1c2e-0000-4000-8000-000000000002"
+    rows = [
+        {"kind": "testimony", "interviewee_id": person_id, "original_text": "먼저 온 증언"},
+        {"kind": "person", "id": person_id, "names": {"romanized": "Seo Myeong-ok"}},
+    ]
+    (tmp_path / "forward.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows))
+    result = cli("import", str(tmp_path / "forward.jsonl"))
+    assert result.code == 0, result.err
+    assert cli("check").code == 0
+
+
+def test_a_json_lines_syntax_error_names_its_line(cli: Cli, vault: Path, tmp_path: Path) -> None:
+    (tmp_path / "broken.jsonl").write_text('{"kind": "tag", "label": "a"}\n{"kind": "tag", "label": \n')
+    result = cli("import", str(tmp_path / "broken.jsonl"))
+    assert result.code == 2 and "Line 2" in result.err
+
+
+def test_a_pseudonym_stays_when_an_edit_leaves_it_out(cli: Cli, vault: Path) -> None:
+    person = add(cli, "person", {"names": {"romanized": "Gang Ok-hui"}})
+    pseudonym = json.loads(cli("record", "show", person).out)["body"]["pseudonym"]
+    assert cli("record", "edit", person, "--replace", stdin='{"names": {"romanized": "Kang Ok-hui"}}').code == 0
+    assert json.loads(cli("record", "show", person).out)["body"]["pseudonym"] == pseudonym
+
+
+def test_restoring_a_tombstone_is_refused_while_others_refer_to_the_record(cli: Cli, vault: Path) -> None:
+    person = add(cli, "person", {"names": {"romanized": "Moon Se-ra"}})
+    assert cli("record", "delete", person).code == 0
+    tombstone = json.loads(cli("history", person, "--json").out)[-1]["revision"]
+    first = json.loads(cli("history", person, "--json").out)[0]["revision"]
+    assert cli("record", "restore", person, first).code == 0
+    add(cli, "testimony", {"interviewee_id": person, "original_text": "..."})
+    result = cli("record", "restore", person, tombstone)
+    assert result.code == 1 and "refer" in result.err

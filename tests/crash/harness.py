@@ -10,6 +10,7 @@ pending key rotation, and hold records that are exactly the old or exactly the n
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -118,8 +119,9 @@ def snapshot(session: VaultSession) -> str:
             " FROM record_versions ORDER BY record_id, revision"
         ),
         "links": db.query_all("SELECT source_id, field, target_id FROM record_links ORDER BY 1, 2, 3"),
-        "search": {word: sorted(hit.num for hit in session.search.query(word, 100_000))
-                   for word in (MARKER, EDIT_MARKER)},
+        "search": {
+            word: sorted(hit.num for hit in session.search.query(word, 100_000)) for word in (MARKER, EDIT_MARKER)
+        },
         "last_revision": session.meta.last_revision(),
     }
     return json.dumps(state, sort_keys=True, ensure_ascii=False)
@@ -169,8 +171,9 @@ def _check_again(root: Path, passphrase: str, how: str) -> None:
         raise CrashCheckFailure(f"check_vault fails after unlocking with the {how}, even a second time: {problems}")
 
 
-def open_survivor(root: Path, passphrases: Iterable[str], recovery_key: RecoveryKey,
-                  states: dict[str, str]) -> Survivor:
+def open_survivor(
+    root: Path, passphrases: Iterable[str], recovery_key: RecoveryKey, states: dict[str, str]
+) -> Survivor:
     """Unlock a crashed vault every way it should open and check it; raise CrashCheckFailure if it does not.
 
     A failed ``check_vault`` in the first session is recorded in the survivor (tests decide whether that is
@@ -210,10 +213,14 @@ def open_survivor(root: Path, passphrases: Iterable[str], recovery_key: Recovery
 class WriterProcess:
     """``python writer.py`` with one request; jobs go in and results come out one JSON line each."""
 
-    def __init__(self, request: dict[str, Any]) -> None:
+    def __init__(self, request: dict[str, Any], scratch: Path) -> None:
         self._process = subprocess.Popen(
-            [sys.executable, str(WRITER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            [sys.executable, str(WRITER)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
             encoding="utf-8",
+            env={**os.environ, "TMPDIR": str(scratch)},  # where its warm-up vault goes
         )
         self._send(request)
 
@@ -248,10 +255,10 @@ class WriterProcess:
             self._process.wait()
 
 
-def run_uninterrupted(request: dict[str, Any], vault: Path) -> list[str]:
+def run_uninterrupted(request: dict[str, Any], vault: Path, *, scratch: Path) -> list[str]:
     """Run the operation to the end on `vault`, and return the labels of its durability points."""
-    labels_file = vault.parent / f"{vault.name}.points.json"
-    with WriterProcess(request) as writer:
+    labels_file = scratch / f"{vault.parent.name}-{vault.name}.points.json"
+    with WriterProcess(request, scratch) as writer:
         writer.submit(vault, None, labels_file)
         outcome = writer.result()["outcome"]
     if outcome != "completed":
@@ -288,15 +295,16 @@ def describe_point(labels: list[str], kill_at: int) -> str:
     return f"point {kill_at}/{len(labels)} (before {labels[kill_at - 1]})"
 
 
-def crash_runs(request: dict[str, Any], points: Iterable[int],
-               prepare: Callable[[int], Path]) -> Iterator[tuple[int, Path, str]]:
+def crash_runs(
+    request: dict[str, Any], points: Iterable[int], prepare: Callable[[int], Path], *, scratch: Path
+) -> Iterator[tuple[int, Path, str]]:
     """For each kill point: prepare a vault, let the writer run and die there; yield (point, vault, outcome).
 
     One job is kept queued ahead, so the writer works on the next crash while the caller checks this one.
     """
     queue = iter(points)
     in_flight: deque[int] = deque()
-    with WriterProcess(request) as writer:
+    with WriterProcess(request, scratch) as writer:
 
         def submit_next() -> None:
             point = next(queue, None)
@@ -337,8 +345,10 @@ class Sweep:
 
     def failed_first_checks(self) -> list[str]:
         """Kill points after which check_vault failed in the first session (and passed after a re-lock)."""
-        return [f"{self.describe(p)}: {self.survivors[p].first_check_problems[0]}"
-                for p in self.points_where(lambda s: bool(s.first_check_problems))]
+        return [
+            f"{self.describe(p)}: {self.survivors[p].first_check_problems[0]}"
+            for p in self.points_where(lambda s: bool(s.first_check_problems))
+        ]
 
     def assert_clean(self, *, first_check_may_fail: bool = False) -> None:
         problems = list(self.failures)
@@ -347,8 +357,15 @@ class Sweep:
         assert not problems, f"{len(problems)} kill point(s) broke the promise:\n" + "\n".join(problems)
 
 
-def sweep(workdir: Path, request: dict[str, Any], base: BaseVault, *, budget: int,
-          new_passphrase: str | None = None, then: Callable[[Path, Survivor], None] | None = None) -> Sweep:
+def sweep(
+    workdir: Path,
+    request: dict[str, Any],
+    base: BaseVault,
+    *,
+    budget: int,
+    new_passphrase: str | None = None,
+    then: Callable[[Path, Survivor], None] | None = None,
+) -> Sweep:
     """Crash `request`'s operation at up to `budget` points on copies of `base` and check every survivor.
 
     `then`, if given, runs on each survivor after the checks (e.g. to show the vault still takes the same
@@ -356,7 +373,7 @@ def sweep(workdir: Path, request: dict[str, Any], base: BaseVault, *, budget: in
     """
     old = state_of(copy_vault(base.root, workdir / "old" / "vault"))
     completed = copy_vault(base.root, workdir / "new" / "vault")
-    labels = run_uninterrupted(request, completed)
+    labels = run_uninterrupted(request, completed, scratch=workdir)
     new = state_of(completed, new_passphrase or PASSPHRASE)
     states = {"unchanged": old} if old == new else {"old": old, "new": new}
     passphrases = [PASSPHRASE] if new_passphrase is None else [PASSPHRASE, new_passphrase]
@@ -366,7 +383,7 @@ def sweep(workdir: Path, request: dict[str, Any], base: BaseVault, *, budget: in
         return copy_vault(base.root, workdir / f"kill-{point}" / "vault")
 
     result = Sweep(labels, points, {}, [])
-    for point, vault, outcome in crash_runs(request, points, prepare):
+    for point, vault, outcome in crash_runs(request, points, prepare, scratch=workdir):
         where = describe_point(labels, point)
         if outcome != expected_outcome(point, labels):
             result.failures.append(f"{where}: the writer {outcome}")

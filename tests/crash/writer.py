@@ -22,6 +22,7 @@ import json
 import os
 import signal
 import sys
+import tempfile
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -34,8 +35,11 @@ from safecase.crypto.recovery_key import RecoveryKey
 from safecase.domain.clock import FakeClock
 from safecase.domain.kinds import Kind
 from safecase.services import vault as vault_module
+from safecase.services.check import check_vault
 from safecase.services.records import RecordService
 from safecase.services.vault import VaultService
+
+JOB_TIMEOUT_S = 60
 
 
 class KillSwitch:
@@ -127,8 +131,16 @@ def install_instrumentation() -> None:
     """Patch os and sqlcipher3 in this process only; nothing counts until the switch is armed."""
     one = lambda target, *_: _name(target)  # noqa: E731
     two = lambda source, target, *_: f"{_name(source)} -> {_name(target)}"  # noqa: E731
-    for name, describe in (("fsync", one), ("replace", two), ("rename", two), ("unlink", one), ("rmdir", one),
-                           ("mkdir", one), ("write", one), ("ftruncate", one)):
+    for name, describe in (
+        ("fsync", one),
+        ("replace", two),
+        ("rename", two),
+        ("unlink", one),
+        ("rmdir", one),
+        ("mkdir", one),
+        ("write", one),
+        ("ftruncate", one),
+    ):
         setattr(os, name, _counted(f"os.{name}", getattr(os, name), describe))
     original_fdopen = os.fdopen
 
@@ -194,7 +206,7 @@ def op_unlock(request: dict[str, Any], root: Path) -> None:
 def op_create(request: dict[str, Any], root: Path) -> None:
     # The parent must know the recovery key to check the result, so the child uses the one it was given.
     recovery_key = RecoveryKey(bytes.fromhex(request["recovery_secret_hex"]))
-    vault_module.generate_recovery_key = lambda: recovery_key  # type: ignore[assignment]
+    vault_module.generate_recovery_key = lambda: recovery_key  # type: ignore[attr-defined]
     SWITCH.armed = True
     _services(request).create(root, request["passphrase"], "Fictional Tester", "Fictional Org")
 
@@ -216,6 +228,7 @@ def run_job(request: dict[str, Any], job: dict[str, Any]) -> dict[str, Any]:
     if pid == 0:
         code = 0
         try:
+            signal.alarm(JOB_TIMEOUT_S)  # a hung child ends as "failed", never hangs the test run
             SWITCH.kill_at = job["kill_at"]
             OPERATIONS[request["operation"]](request, Path(job["vault"]))
             SWITCH.armed = False
@@ -238,9 +251,29 @@ def run_job(request: dict[str, Any], job: dict[str, Any]) -> dict[str, Any]:
     return {"vault": job["vault"], "kill_at": job["kill_at"], "outcome": outcome}
 
 
+def warm_up(request: dict[str, Any]) -> None:
+    """Exercise the code paths once, unarmed, in a scratch vault: every forked child then starts warm (lazy
+    imports, compiled schemas, crypto back ends), which makes each crash run several times faster."""
+    services = _services(request)
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch) / "vault"
+        services.create(root, request["passphrase"])
+        with services.unlock(root, request["passphrase"]) as session:
+            records = RecordService(session)
+            person = records.add(Kind.PERSON, {"pseudonym": "P-WARMUP", "names": {"romanized": "Warm Up"}})
+            body = {"interviewee_id": person.id, "date": "2019-08-14", "language": "ko", "summary": "Warm up."}
+            testimony = records.add(Kind.TESTIMONY, body)
+            records.edit(testimony.id, {**body, "summary": "Warmed up."})
+            records.delete(records.add(Kind.TAG, {"label": "Warm up"}).id)
+            services.change_passphrase(session, request["passphrase"] + " again")
+            services.rotate_master_key(session, request["passphrase"] + " again")
+            check_vault(session)
+
+
 def main() -> None:
     request = json.loads(sys.stdin.readline())
     install_instrumentation()
+    warm_up(request)
     for line in sys.stdin:
         print(json.dumps(run_job(request, json.loads(line))), flush=True)
 

@@ -97,6 +97,18 @@ CREATE TABLE vault_meta (
     value TEXT NOT NULL
 ) STRICT;
 
+-- trigger audit_checkpoints_no_delete
+CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
+BEGIN
+    SELECT RAISE(ABORT, 'audit_checkpoints is append-only');
+END;
+
+-- trigger audit_checkpoints_no_update
+CREATE TRIGGER audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints
+BEGIN
+    SELECT RAISE(ABORT, 'audit_checkpoints is append-only');
+END;
+
 -- trigger audit_log_no_delete
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN
@@ -107,6 +119,18 @@ END;
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN
     SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
+
+-- trigger record_versions_no_delete
+CREATE TRIGGER record_versions_no_delete BEFORE DELETE ON record_versions
+BEGIN
+    SELECT RAISE(ABORT, 'record_versions is append-only');
+END;
+
+-- trigger record_versions_no_update
+CREATE TRIGGER record_versions_no_update BEFORE UPDATE ON record_versions
+BEGIN
+    SELECT RAISE(ABORT, 'record_versions is append-only');
 END;
 
 -- view case_list

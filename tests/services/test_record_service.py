@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from safecase.domain.clock import iso_from_ms
 from safecase.domain.kinds import Kind
 from safecase.domain.records import references, validate_body
 from safecase.errors import NotFoundError, SafeCaseError, ValidationError
@@ -149,12 +150,13 @@ def test_applying_the_same_versions_in_any_order_gives_the_same_state(tmp_path_f
                                                                       seed: int) -> None:
     rng = random.Random(seed)
     record_ids = [f"0b6f1c2e-0000-4000-8000-00000000000{i}" for i in range(3)]
+    walls = [rng.randint(1_700_000_000_000, 1_800_000_000_000) for _ in range(18)]
     versions = [
-        RecordVersion(rid, "tag", f"{rng.randint(1, 10**6):019d}.0000.{device}", rng.random() < 0.2,
-                      {"label": f"label {rng.randint(0, 99)}"}, device, "2026-01-01T00:00:00.000Z")
-        for rid in record_ids
-        for device in ("00000000000000aa", "00000000000000bb")
-        for _ in range(3)
+        RecordVersion(rid, "tag", f"{wall:019d}.0000.{device}", rng.random() < 0.2,
+                      {"label": f"label {rng.randint(0, 99)}"}, device, iso_from_ms(wall))
+        for rid, device, wall in zip(
+            [r for r in record_ids for _ in range(6)], ["00000000000000aa", "00000000000000bb"] * 9, walls, strict=True
+        )
     ]
     states = []
     for order in range(2):

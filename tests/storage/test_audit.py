@@ -10,6 +10,7 @@ from safecase.services.check import check_vault
 from safecase.services.records import RecordService
 from safecase.services.session import VaultSession
 from safecase.storage.audit import CHECKPOINT_EVERY
+from safecase.storage.records import body_digest
 
 
 def _fill(session: VaultSession, count: int) -> None:
@@ -55,6 +56,7 @@ def test_a_rewritten_tail_is_caught_by_the_signed_checkpoint(session: VaultSessi
     signed_seq = session.db.query_one("SELECT max(seq) FROM audit_checkpoints")[0]
     # Rewrite every entry from the checkpoint on with consistent hashes: only the signature can tell.
     saved = session.db.query_all("SELECT * FROM audit_checkpoints")
+    session.db.execute("DROP TRIGGER audit_checkpoints_no_delete")
     session.db.execute("DELETE FROM audit_checkpoints")
     _tamper(session, "DELETE FROM audit_log WHERE seq >= ?", signed_seq)
     session.audit.append(session.now_iso(), "forged", "x")
@@ -80,9 +82,30 @@ def test_closing_the_vault_signs_the_tip(vaults: object, created_vault: object) 
 @pytest.mark.parametrize(("column", "value"), [("body", '{"label":"forged"}'), ("body_sha256", "0" * 64)])
 def test_check_names_a_version_whose_body_was_altered(session: VaultSession, column: str, value: str) -> None:
     _fill(session, 2)
+    session.db.execute("DROP TRIGGER record_versions_no_update")
     session.db.execute(
         f"UPDATE record_versions SET {column} = ? WHERE revision = (SELECT min(revision) FROM record_versions)",
         (value,),
     )
     problems = check_vault(session).problems
     assert any("does not match its hash" in p for p in problems), problems
+
+
+def test_history_and_checkpoints_are_append_only(session: VaultSession) -> None:
+    _fill(session, 1)
+    for statement in ("UPDATE record_versions SET body = '{}'", "DELETE FROM record_versions",
+                      "DELETE FROM audit_checkpoints"):
+        with pytest.raises(Exception, match="append-only"):
+            session.db.execute(statement)
+
+
+def test_check_finds_a_version_that_differs_from_what_the_audit_chain_recorded(session: VaultSession) -> None:
+    _fill(session, 2)
+    session.db.execute("DROP TRIGGER record_versions_no_update")
+    forged = '{"label":"forged"}'
+    session.db.execute(
+        "UPDATE record_versions SET body = ?, body_sha256 = ? WHERE revision = (SELECT min(revision) FROM"
+        " record_versions)", (forged, body_digest(forged)),
+    )
+    problems = check_vault(session).problems
+    assert any("audit" in p and "does not match" in p for p in problems), problems

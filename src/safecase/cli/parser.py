@@ -68,7 +68,7 @@ def build_parser() -> Parser:
     recover.add_argument("--recovery-key-file", type=Path, metavar="FILE")
     recover.add_argument("--new-passphrase-file", type=Path, metavar="FILE")
     add("rotate-key", "replace the master key and re-encrypt the database")
-    shred = add("shred", "destroy the vault's keys at once (recoverable only with an exported header + recovery key)")
+    shred = add("shred", "destroy the vault's keys at once (recoverable only with an exported header backup)")
     shred.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     add("check", "verify database integrity and the audit chain", json=True)
     add("identity", "show this vault's identity and fingerprint", json=True)

@@ -1,7 +1,8 @@
 """Purpose-bound keys derived from the master key, and the SQLCipher key statement.
 
 Each use of the master key gets its own HKDF-SHA256 subkey, bound to the purpose and the vault id, so a key
-that leaks from one use (say the SQLCipher page key) reveals nothing about another (the audit-chain key).
+that leaks from one use (say the SQLCipher page key) reveals nothing about another. Today only the database key is derived; evidence files are encrypted to the
+vault's age identity instead, so that rotating the master key never has to re-encrypt them.
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ _INFO_LABEL = b"safecase subkey v1"
 _PURPOSE = re.compile(r"[a-z][a-z0-9_.-]{0,63}", re.ASCII)
 
 PURPOSE_SQLCIPHER = "sqlcipher"
-PURPOSE_AUDIT = "audit"
-PURPOSE_BLOBS = "blobs"
 
 
 def _length_prefixed(*parts: bytes) -> bytes:

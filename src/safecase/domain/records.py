@@ -74,7 +74,7 @@ def normalise_for_storage(kind: Kind, body: object, *, assign_pseudonym: Callabl
     """``validate_body``, then for a person without a pseudonym one from `assign_pseudonym` (validated too).
 
     This is the body to store: every stored person has a pseudonym. `assign_pseudonym` is called only when
-    needed, e.g. ``lambda: next_pseudonym(store.all_pseudonyms())``.
+    needed (the service draws a random code and checks that no stored person has it).
     """
     normalised = validate_body(kind, body)
     if not needs_pseudonym(kind, normalised):

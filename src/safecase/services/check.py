@@ -34,6 +34,7 @@ def check_vault(session: VaultSession) -> CheckReport:
         ("record versions", _versions),
         ("search index", _search_index),
         ("audit chain", _audit),
+        ("history against audit chain", _versions_against_audit),
     ):
         try:
             problem = step(session)
@@ -91,4 +92,17 @@ def _audit(session: VaultSession) -> str:
     result = session.audit.verify(session.identity.public().ed25519_public_bytes, verify_signature)
     if result.first_broken_seq is not None:
         return f"entry {result.first_broken_seq} is broken: {result.problem}"
+    return ""
+
+
+def _versions_against_audit(session: VaultSession) -> str:
+    """Every record write logged its revision and body hash; the stored version must still have that hash."""
+    entries = session.db.execute("SELECT seq, subject, detail FROM audit_log WHERE action LIKE 'record.%' ORDER BY seq")
+    for seq, subject, detail in entries:
+        _kind, revision, digest = (detail.split(" ") + ["", ""])[:3]
+        stored = session.db.query_one(
+            "SELECT body_sha256 FROM record_versions WHERE record_id = ? AND revision = ?", (subject, revision)
+        )
+        if stored is None or f"sha256:{stored[0]}" != digest:
+            return f"the version of record {subject} logged in audit entry {seq} does not match the stored history"
     return ""

@@ -61,7 +61,7 @@ def _parse(text: str, file_format: str) -> Iterator[dict[str, Any]]:
     values: Any
     try:
         if file_format == "jsonl":
-            values = [json.loads(line) for line in text.splitlines() if line.strip()]
+            values = _json_lines(text)
         else:
             document = json.loads(text)
             values = document.get("records") if isinstance(document, dict) else document
@@ -73,6 +73,17 @@ def _parse(text: str, file_format: str) -> Iterator[dict[str, Any]]:
         if not isinstance(value, dict):
             raise UsageError(f"row {number}: each row must be a JSON object with a kind.")
         yield value
+
+
+def _json_lines(text: str) -> list[Any]:
+    values = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            try:
+                values.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise UsageError(f"Line {number} is not valid JSON (column {exc.colno}).") from None
+    return values
 
 
 def _csv_rows(text: str) -> Iterator[dict[str, Any]]:

@@ -71,6 +71,8 @@ class RecordService:
             raise SafeCaseError(
                 "Consent records are never edited: record a new consent, or a withdrawal that points at this one."
             )
+        if kind is Kind.PERSON and isinstance(body, dict) and "pseudonym" not in body:
+            body = {**body, "pseudonym": current.body["pseudonym"]}  # a pseudonym, once given, stays
         normalised = self._normalise(kind, body)
         if canonical_json(normalised) == canonical_json(current.body):
             return current
@@ -81,14 +83,17 @@ class RecordService:
         kind = Kind(current.kind)
         if kind in IMMUTABLE_KINDS:
             raise SafeCaseError("Consent records are never deleted: record a withdrawal that points at this one.")
-        referrers = [r for r in self._store.referrers(current.id) if r.source_id != current.id]
+        self._refuse_if_referenced(current.id, kind)
+        return self.write_batch([PendingWrite(current.id, kind, current.body, True, "record.delete")])[0]
+
+    def _refuse_if_referenced(self, record_id: str, kind: Kind) -> None:
+        referrers = [r for r in self._store.referrers(record_id) if r.source_id != record_id]
         if referrers:
             first = referrers[0]
             raise SafeCaseError(
                 f"{len(referrers)} record(s) still refer to this {kind.value}, e.g. {first.source_kind} "
                 f"{first.source_id} ({first.field}). Remove those references first."
             )
-        return self.write_batch([PendingWrite(current.id, kind, current.body, True, "record.delete")])[0]
 
     def restore(self, record_id: str, revision: str) -> RecordState:
         """Make an earlier version current again, as a new version (history only ever grows)."""
@@ -99,6 +104,8 @@ class RecordService:
         kind = Kind(old.kind)
         if kind in IMMUTABLE_KINDS:
             raise SafeCaseError("Consent records cannot be restored to another version; record a new consent.")
+        if old.deleted:
+            self._refuse_if_referenced(old.record_id, kind)
         return self.write_batch([PendingWrite(old.record_id, kind, old.body, old.deleted, "record.restore")])[0]
 
     def prepare_new(self, kind: Kind, body: object, record_id: str | None = None) -> PendingWrite:
@@ -120,6 +127,9 @@ class RecordService:
                 raise ValidationError(f"row {number} ({write.kind.value}): {error.message}") from None
         results: list[RecordState] = []
         with self._session.db.transaction():
+            # Rows of one batch may refer to each other in any order; references are checked above and the
+            # foreign keys at commit.
+            self._session.db.execute("PRAGMA defer_foreign_keys = ON")
             for write, extra in zip(writes, derived, strict=True):
                 results.append(self._apply(write, extra))
         return results

@@ -17,7 +17,7 @@ from safecase.crypto.identity import Identity
 from safecase.crypto.kdf import KdfPolicy, derive_kek
 from safecase.crypto.recovery_key import RecoveryKey, generate_recovery_key
 from safecase.crypto.secrets import SecretBytes, check_new_passphrase
-from safecase.crypto.subkeys import derive_subkey
+from safecase.crypto.subkeys import PURPOSE_SQLCIPHER, derive_subkey
 from safecase.domain.clock import Clock, iso_from_ms
 from safecase.errors import IntegrityError, VaultStateError
 from safecase.services.session import VaultSession
@@ -280,7 +280,7 @@ class VaultService:
 
     @staticmethod
     def _db_key(master: SecretBytes, vault_id: str) -> bytes:
-        return derive_subkey(bytes(master), "sqlcipher", vault_id)
+        return derive_subkey(bytes(master), PURPOSE_SQLCIPHER, vault_id)
 
 
 def _backup_is_intact(folder: VaultFolder) -> bool:

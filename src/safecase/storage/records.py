@@ -123,6 +123,10 @@ class RecordStore:
             ),
         )
         if not becomes_current:
+            # created_at is the earliest version's time, whatever order versions arrive in.
+            self._db.execute(
+                "UPDATE records SET created_at = min(created_at, ?) WHERE id = ?", (version.written_at, version.record_id)
+            )
             return False
         live = not version.deleted and derived is not None
         self._replace_links(version.record_id, derived.links if live and derived else ())
@@ -150,9 +154,11 @@ class RecordStore:
             )
             return int(cursor.lastrowid)
         self._db.execute(
-            "UPDATE records SET revision = ?, updated_at = ?, origin_device = ?, deleted = ?, body = ? WHERE num = ?",
+            "UPDATE records SET revision = ?, created_at = min(created_at, ?), updated_at = ?, origin_device = ?,"
+            " deleted = ?, body = ? WHERE num = ?",
             (
                 version.revision,
+                version.written_at,
                 version.written_at,
                 version.origin_device,
                 int(version.deleted),

@@ -19,26 +19,30 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from operator import add
+from typing import NamedTuple
 
 # Python does all the tokenizing; FTS5 only has to split on the spaces index_text puts between tokens. The
 # ascii tokenizer keeps every non-ASCII character inside a token and our tokens hold no ASCII punctuation.
+# CJK search relies on phrase queries, so the table needs detail=full (FTS5's default).
 FTS5_TOKENIZER = "ascii"
 # Terms beyond this are dropped (they could only narrow the result) to bound the cost of hostile queries.
 MAX_QUERY_TERMS = 64
 ELLIPSIS = "…"
 
 
-def _class_of(keep: Callable[[str], bool], *spans: tuple[int, int]) -> str:
-    """The body of a regex character class holding the code points of ``spans`` that ``keep`` accepts."""
+def _class_of(keep: Callable[[str], bool], spans: str) -> str:
+    """The body of a regex character class holding the code points in ``spans`` (hex ranges such as
+    "300-36f 1e00-1fff") that ``keep`` accepts."""
     ranges: list[list[int]] = []
-    for first, stop in spans:
-        for cp in range(first, stop):
+    for span in spans.split():
+        first, last = span.split("-")
+        for cp in range(int(first, 16), int(last, 16) + 1):
             if keep(chr(cp)):
                 if ranges and ranges[-1][1] == cp - 1:
                     ranges[-1][1] = cp
                 else:
                     ranges.append([cp, cp])
-    return "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges)
+    return "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in ranges)
 
 
 def _is_jamo(kind: str, ch: str) -> bool:
@@ -57,11 +61,8 @@ _DIACRITICS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f
 # Soft hyphen, ZWNJ/ZWJ, word joiner, BOM, Mongolian and Unicode variation selectors: invisible inside words.
 _INVISIBLE = "\u00ad\u180b-\u180f\u200c\u200d\u2060\ufeff\ufe00-\ufe0f\U000e0100-\U000e01ef"
 # Precomposed letters carrying those diacritics (all lie in these spans), and the marks and invisibles.
-_DECORATED = _class_of(
-    lambda ch: re.search("[\u0300-\u036f]", unicodedata.normalize("NFD", ch)) is not None,
-    (0xC0, 0x590),
-    (0x1E00, 0x2000),
-)
+_HAS_DIACRITIC = re.compile("[\u0300-\u036f]").search
+_DECORATED = _class_of(lambda ch: _HAS_DIACRITIC(unicodedata.normalize("NFD", ch)) is not None, "c0-58f 1e00-1fff")
 _DECORATED_RE = re.compile(f"[{_DECORATED}{_DIACRITICS}{_INVISIBLE}]+")
 _DROP_RE = re.compile(f"[{_DIACRITICS}{_INVISIBLE}]+")
 # Scripts written without spaces between words: Hangul, kana, bopomofo, Han (and its iteration marks).
@@ -73,23 +74,15 @@ _CJK = (
 )
 # Characters that fold to themselves one for one (ASCII lowercased) and never compose with what precedes them.
 _STABLE = "\x00-\x7f\u3041-\u3096\u30a1-\u30fa\u30fc\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3"
-_JAMO_SPANS = (
-    (0x1100, 0x1200),
-    (0x3131, 0x318F),
-    (0x3260, 0x326E),
-    (0xA960, 0xA980),
-    (0xD7B0, 0xD800),
-    (0xFFA0, 0xFFDD),
-)
+_JAMO_SPANS = "1100-11ff 3131-318e 3260-326d a960-a97f d7b0-d7ff ffa0-ffdc"
 # Hangul syllables, and circled ones (their NFKC ends in a syllable): a final jamo after them joins them.
 _SYLLABLES = "\uac00-\ud7a3\u326e-\u327e"
 # Every code point of general category M lies in these spans (checked against the whole range in the tests).
-_MARK_SPANS = ((0x300, 0x3400), (0xA000, 0xAC00), (0xFB00, 0x10000), (0x10000, 0x1E950), (0xE0100, 0xE01F0))
+_BMP_MARK_SPANS, _ASTRAL_MARK_SPANS = "300-33ff a000-abff fb00-ffff", "10000-1e94f e0100-e01ef"
 _ASCII_GAP_RE = re.compile(r"[^a-z0-9]+")
 
 
-@dataclass(frozen=True)
-class _Patterns:
+class _Patterns(NamedTuple):
     units: re.Pattern[str]  # group 1: a run of CJK characters, or group 2: a word
     index_tokens: re.Pattern[str]  # group 1: each token index_text emits, in order
     pieces: re.Pattern[str]  # make_snippet's folding units; group "stable" for runs that fold one for one
@@ -100,12 +93,12 @@ def _patterns() -> _Patterns:
     """The regexes that need Unicode's list of marks, built on first use (it takes ~25 ms)."""
     cjk = re.compile(f"[{_CJK}]")
     is_mark = lambda ch: unicodedata.category(ch)[0] == "M" and not cjk.match(ch)  # noqa: E731
-    bmp_marks, astral_marks = (_class_of(is_mark, *_MARK_SPANS[:3]), _class_of(is_mark, *_MARK_SPANS[3:]))
+    bmp_marks, astral_marks = _class_of(is_mark, _BMP_MARK_SPANS), _class_of(is_mark, _ASTRAL_MARK_SPANS)
     # sre tests astral ranges one by one after the BMP bitmap: look at them only for astral characters.
     mark = f"(?:[{bmp_marks}]|(?=[\\U00010000-\\U0010ffff])[{astral_marks}])"
     letter = f"[^\\W_{_CJK}]"
     word = f"(?:{letter}|{mark}){letter}*(?:{mark}+{letter}*)*"
-    lead, vowel, tail = (_class_of(partial(_is_jamo, kind), *_JAMO_SPANS) for kind in "LVT")
+    lead, vowel, tail = (_class_of(partial(_is_jamo, kind), _JAMO_SPANS) for kind in "LVT")
     # A piece must not compose with its neighbours under NFKC: a run of stable characters followed by nothing
     # that could attach to them, or a cluster (Hangul syllable block, surrogate pair, flag or any character)
     # with what attaches after it: marks (kana voicing too, though it is no word mark), invisibles, and the
@@ -147,20 +140,14 @@ def index_text(text: str) -> str:
     return " ".join(_patterns().index_tokens.findall(folded))
 
 
-@dataclass(frozen=True)
-class _Unit:
-    """One folded token of a query (or a whole run of CJK characters)."""
-
-    text: str
+class _Unit(NamedTuple):
+    text: str  # a folded word, or a whole run of CJK characters
     cjk: bool
 
 
-@dataclass(frozen=True)
-class _Term:
-    """One ANDed part of a query: a phrase of units, its last one possibly a prefix."""
-
-    units: tuple[_Unit, ...]
-    prefix: bool
+class _Term(NamedTuple):
+    units: tuple[_Unit, ...]  # one ANDed part of a query: a phrase of units,
+    prefix: bool  # the last of which may be a prefix
 
 
 def _parse(query: str) -> list[_Term]:
@@ -314,7 +301,7 @@ def _window(flat: str, boundary: bytearray, a: int, b: int, width: int) -> tuple
         ws = space + 1
     while not boundary[ws]:
         ws += 1
-    if ws < a and flat[ws] == " ":
+    if ws < a and flat[ws] == " " and boundary[ws + 1]:
         ws += 1
     if we < n and flat[we] != " " and (space := flat.rfind(" ", max(b, we - reach, ws + 1), we)) >= 0:
         we = space
@@ -322,7 +309,7 @@ def _window(flat: str, boundary: bytearray, a: int, b: int, width: int) -> tuple
         we -= 1
     while not boundary[we]:  # only when one cluster is wider than the window
         we += 1
-    if we - 1 >= max(b, ws + 1) and flat[we - 1] == " ":
+    if we - 1 >= max(b, ws + 1) and flat[we - 1] == " " and boundary[we - 1]:
         we -= 1
     return ws, we
 

@@ -43,6 +43,16 @@ CREATE TABLE record_versions (
     PRIMARY KEY (record_id, revision)
 ) STRICT, WITHOUT ROWID;
 
+CREATE TRIGGER record_versions_no_update BEFORE UPDATE ON record_versions
+BEGIN
+    SELECT RAISE(ABORT, 'record_versions is append-only');
+END;
+
+CREATE TRIGGER record_versions_no_delete BEFORE DELETE ON record_versions
+BEGIN
+    SELECT RAISE(ABORT, 'record_versions is append-only');
+END;
+
 -- References between current records (testimony -> interviewee, event -> location ...), derived from bodies.
 CREATE TABLE record_links (
     source_id TEXT NOT NULL REFERENCES records (id),
@@ -83,6 +93,16 @@ CREATE TABLE audit_checkpoints (
     public_key TEXT NOT NULL,
     signature  TEXT NOT NULL
 ) STRICT;
+
+CREATE TRIGGER audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints
+BEGIN
+    SELECT RAISE(ABORT, 'audit_checkpoints is append-only');
+END;
+
+CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
+BEGIN
+    SELECT RAISE(ABORT, 'audit_checkpoints is append-only');
+END;
 
 -- Contentless full-text index: rowid = records.num. Text is folded and split into CJK bigrams by the
 -- application before it gets here (safecase.storage.search_text).

@@ -1,0 +1,1 @@
+"""SafeCase benchmarks: run with ``python benchmarks/run.py [--quick]``; see benchmarks/README.md."""
