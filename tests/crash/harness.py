@@ -3,8 +3,9 @@
 A crash test builds a vault in the "old" state, lets ``writer.py`` run the operation once without a kill to list
 its durability points and produce the "new" state, then replays the operation in a fresh copy of the old vault for
 each chosen kill point. Every crashed vault must unlock with exactly one of the passphrases, and also with the
-recovery key (on a copy, since unlocking settles things), pass ``check_vault``, keep no temporary files and no
-pending key rotation, and hold records that are exactly the old or exactly the new state.
+recovery key (on a copy, since unlocking settles things), pass ``check_vault`` (a failure in the first session
+is recorded; one that survives a re-lock fails the kill point), keep no temporary files and no pending key
+rotation, and hold records, versions, links and search results that are exactly the old or exactly the new state.
 """
 
 from __future__ import annotations
