@@ -351,10 +351,9 @@ class Sweep:
             for p in self.points_where(lambda s: bool(s.first_check_problems))
         ]
 
-    def assert_clean(self, *, first_check_may_fail: bool = False) -> None:
+    def assert_clean(self) -> None:
         problems = list(self.failures)
-        if not first_check_may_fail:
-            problems += [f"check_vault failed after {line}" for line in self.failed_first_checks()]
+        problems += [f"check_vault failed after {line}" for line in self.failed_first_checks()]
         assert not problems, f"{len(problems)} kill point(s) broke the promise:\n" + "\n".join(problems)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from safecase.crypto.kdf import derive_kek
+from safecase.errors import WrongSecretError
 from safecase.services.check import check_vault
 
 from .harness import (
@@ -29,17 +30,6 @@ from .harness import (
     run_uninterrupted,
     services,
     sweep,
-)
-
-STALE_BACKUP = (
-    "BUG: an operation killed between the header.json and header.bak.json renames leaves header.bak.json holding "
-    "the previous header, and no later unlock brings the backup up to date"
-)
-
-CHECK_AFTER_REKEY = (
-    "BUG: until the WAL is checkpointed after PRAGMA rekey, check_vault reports an HMAC failure on every page: "
-    "cipher_integrity_check reads vault.db, whose pages are still under the old key, not the WAL that holds the "
-    "re-keyed pages"
 )
 
 
@@ -71,26 +61,23 @@ def test_a_passphrase_change_killed_anywhere_leaves_exactly_one_working_passphra
     assert passphrase_sweep.labels[min(new) - 2].endswith("-> header.json")
 
 
-@pytest.mark.xfail(strict=True, reason=STALE_BACKUP + " (here: the backup still opens with the OLD passphrase)")
 def test_after_a_killed_passphrase_change_the_backup_header_matches_the_header(passphrase_sweep: Sweep) -> None:
     assert not _stale_backups(passphrase_sweep), _stale_backups(passphrase_sweep)
 
 
-def test_a_stale_backup_header_opens_with_the_replaced_passphrase(
-    workdir: Path, base_vault: BaseVault, passphrase_sweep: Sweep
-) -> None:
-    """Why the stale backup matters: the passphrase the user replaced still unwraps the master key."""
-    stale = passphrase_sweep.points_where(lambda s: not s.backup_matches_header)
-    if not stale:
-        pytest.skip("no kill point leaves a stale backup header any more (the bug is fixed)")
-    vault = copy_vault(base_vault.root, workdir / "crashed" / "vault")
-    request = request_for("change_passphrase", new_passphrase=NEW_PASSPHRASE)
-    [(_, crashed, outcome)] = crash_runs(request, [stale[0]], lambda _: vault, scratch=workdir)
-    assert outcome == "killed"
-    services().unlock(crashed, NEW_PASSPHRASE).close()  # the user carries on with the new passphrase
-    header, backup = read_header(crashed), read_header(crashed, "header.bak.json")
-    master_key = header.unwrap_with_kek(derive_kek(NEW_PASSPHRASE, header.kdf))
-    assert backup.unwrap_with_kek(derive_kek(PASSPHRASE, backup.kdf)) == master_key
+def test_unlock_repairs_a_backup_header_left_stale_by_a_crash(workdir: Path, base_vault: BaseVault) -> None:
+    """A crash between the header.json and header.bak.json renames leaves the backup on the old passphrase; the
+    next unlock rewrites it, so the replaced passphrase stops working everywhere."""
+    vault = copy_vault(base_vault.root, workdir / "stale" / "vault")
+    old_header = (vault / "header.json").read_bytes()
+    with services().unlock(vault, PASSPHRASE) as session:
+        services().change_passphrase(session, NEW_PASSPHRASE)
+    (vault / "header.bak.json").write_bytes(old_header)  # the state such a crash leaves
+    services().unlock(vault, NEW_PASSPHRASE).close()
+    assert (vault / "header.bak.json").read_bytes() == (vault / "header.json").read_bytes()
+    backup = read_header(vault, "header.bak.json")
+    with pytest.raises(WrongSecretError):
+        backup.unwrap_with_kek(derive_kek(PASSPHRASE, backup.kdf))
 
 
 # -- key rotation -------------------------------------------------------------------------------------------------
@@ -114,23 +101,17 @@ def rotation_sweep(make_workdir: Callable[[str], Path], base_vault: BaseVault) -
 def test_a_key_rotation_killed_anywhere_opens_by_passphrase_and_recovery_key_with_no_pending_key(
     rotation_sweep: Sweep,
 ) -> None:
-    rotation_sweep.assert_clean(first_check_may_fail=True)  # see the xfail test below
+    rotation_sweep.assert_clean()
     old = rotation_sweep.points_where(lambda s: s.key_epoch == 1)
     new = rotation_sweep.points_where(lambda s: s.key_epoch == 2)
     assert old and new and max(old) < min(new), "the key must switch once, when the rekey commits"
     assert rotation_sweep.labels[min(new) - 2] == "sql PRAGMA rekey"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=CHECK_AFTER_REKEY + " (here: killed after the finishing header.json "
-    "rename and before the WAL checkpoint at close)",
-)
 def test_check_passes_in_the_first_session_after_a_killed_key_rotation(rotation_sweep: Sweep) -> None:
     assert not rotation_sweep.failed_first_checks(), "\n".join(rotation_sweep.failed_first_checks())
 
 
-@pytest.mark.xfail(strict=True, reason=CHECK_AFTER_REKEY + " (no crash needed)")
 def test_check_passes_right_after_a_rotation_in_the_same_session(workdir: Path) -> None:
     vault = create_vault(workdir / "vault")
     with services().unlock(vault.root, PASSPHRASE) as session:
@@ -138,7 +119,6 @@ def test_check_passes_right_after_a_rotation_in_the_same_session(workdir: Path) 
         assert check_vault(session).ok, check_vault(session).problems
 
 
-@pytest.mark.xfail(strict=True, reason=STALE_BACKUP + " (here: the backup keeps the old key, with the new pending)")
 def test_after_a_killed_key_rotation_the_backup_header_matches_the_header(rotation_sweep: Sweep) -> None:
     assert not _stale_backups(rotation_sweep), _stale_backups(rotation_sweep)
 
@@ -164,5 +144,5 @@ def test_the_unlock_that_settles_a_killed_rotation_can_itself_be_killed_anywhere
         budget=100,
         then=_rotate_again,
     )
-    result.assert_clean(first_check_may_fail=stop_after == "rekey")
+    result.assert_clean()
     assert {s.key_epoch for s in result.survivors.values()} == {1 if stop_after == "begin" else 2}

@@ -86,7 +86,7 @@ CREATE TABLE records (
 CREATE VIRTUAL TABLE search_index USING fts5 (
     title,
     text,
-    tokenize = 'unicode61 remove_diacritics 0',
+    tokenize = 'ascii',
     content = '',
     contentless_delete = 1
 );

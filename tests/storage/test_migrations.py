@@ -93,3 +93,11 @@ def test_audit_log_rejects_update_and_delete(db: Database) -> None:
     for statement in ("UPDATE audit_log SET action = 'y'", "DELETE FROM audit_log"):
         with pytest.raises(Exception, match="append-only"):
             db.execute(statement)
+
+
+def test_the_search_table_uses_the_tokenizer_search_text_was_written_for(db: Database) -> None:
+    from safecase.storage.search_text import FTS5_TOKENIZER
+
+    migrate(db)
+    sql = db.query_one("SELECT sql FROM sqlite_master WHERE name = 'search_index'")[0]
+    assert f"tokenize = '{FTS5_TOKENIZER}'" in sql

@@ -48,6 +48,7 @@ def check_vault(session: VaultSession) -> CheckReport:
 
 
 def _pages(session: VaultSession) -> str:
+    session.db.checkpoint()  # cipher_integrity_check reads the database file, not the write-ahead log
     rows = session.db.query_all("PRAGMA cipher_integrity_check")
     return "; ".join(str(row[0]) for row in rows[:5])
 

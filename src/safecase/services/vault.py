@@ -158,10 +158,13 @@ class VaultService:
                 raise
             master = SecretBytes(pending)
             db = open_encrypted(folder.database, self._db_key(master, header.vault_id))
-            self._settle_rotation(folder, header.finish_rotation(secret, database_key=bytes(master)), db)
+            db.checkpoint()  # the re-keyed pages move from the WAL into the database file before the header says so
+            header = header.finish_rotation(secret, database_key=bytes(master))
+            self._settle_rotation(folder, header, db)
         else:
             if header.pending is not None:  # a rotation that never reached the database: forget it
-                self._settle_rotation(folder, header.abandon_rotation(secret, database_key=bytes(master)), db)
+                header = header.abandon_rotation(secret, database_key=bytes(master))
+                self._settle_rotation(folder, header, db)
         return self._session(folder, header, db, master)
 
     @staticmethod
@@ -190,6 +193,7 @@ class VaultService:
             master.wipe()
             raise
         folder.remove_leftovers()
+        folder.repair_backup(header.to_bytes())
         return VaultSession(folder, db, master, identity, meta, self._clock)
 
     def damaged_pages(self, root: Path, passphrase: str) -> list[str]:
@@ -234,6 +238,7 @@ class VaultService:
         pending = header.begin_rotation(kek, bytes(new_master))
         session.folder.write_header(pending.to_bytes())
         session.db.rekey(self._db_key(new_master, header.vault_id))
+        session.db.checkpoint()
         session.folder.write_header(pending.finish_rotation(kek, database_key=bytes(new_master)).to_bytes())
         session.master_key.wipe()
         session.master_key = new_master

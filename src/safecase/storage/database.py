@@ -52,6 +52,10 @@ class Connection(Protocol):
     def execute(self, sql: str, parameters: Sequence[Any] = ..., /) -> Any: ...
     def executemany(self, sql: str, parameters: Any, /) -> Any: ...
     def executescript(self, sql: str, /) -> Any: ...
+    def checkpoint(self) -> None:
+        """Copy committed pages from the write-ahead log into the database file and empty the log."""
+        self.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
     def close(self) -> None: ...
 
 
@@ -113,6 +117,10 @@ class Database:
     def rekey(self, new_raw_key: bytes) -> None:
         """Re-encrypt every page under a new key (SQLCipher's own rekey, one transaction)."""
         self.connection.execute(f'PRAGMA rekey = "{sqlcipher_key_pragma(new_raw_key)}"')
+
+    def checkpoint(self) -> None:
+        """Copy committed pages from the write-ahead log into the database file and empty the log."""
+        self.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
     def close(self) -> None:
         if self._connection is not None:

@@ -88,6 +88,19 @@ class VaultFolder:
         fsutil.atomic_write(self.header, data)
         fsutil.atomic_write(self.header_backup, data)
 
+    def repair_backup(self, header: bytes) -> None:
+        """Make the backup equal the header that just opened the vault.
+
+        A crash between writing the header and its backup leaves a backup that may still open with a replaced
+        passphrase, or not at all; the next successful unlock puts that right.
+        """
+        try:
+            current = self.read_header_bytes(use_backup=True)
+        except VaultStateError:
+            current = b""
+        if current != header:
+            fsutil.atomic_write(self.header_backup, header)
+
     def destroy_headers(self) -> None:
         for path in (self.header, self.header_backup):
             fsutil.overwrite_and_unlink(path)
@@ -112,6 +125,7 @@ def staging_folder(target: Path) -> Iterator[VaultFolder]:
     """Yield a private hidden folder beside `target`; on success rename it to `target`, else delete it."""
     refuse_existing_vault_target(target)
     fsutil.make_private_dir(target.parent)
+    _remove_abandoned_staging(target)
     staging = target.parent / f".{target.name}.creating-{secrets.token_hex(4)}"
     fsutil.make_private_dir(staging)
     try:
@@ -123,3 +137,12 @@ def staging_folder(target: Path) -> Iterator[VaultFolder]:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _remove_abandoned_staging(target: Path) -> None:
+    """Delete what an interrupted `init` left beside `target`, header first (it alone holds wrapped keys)."""
+    for leftover in target.parent.glob(f".{target.name}.creating-*"):
+        if leftover.is_dir() and not leftover.is_symlink():
+            for header in [*leftover.glob("header*.json"), *leftover.glob(".*.tmp")]:
+                fsutil.overwrite_and_unlink(header)
+            shutil.rmtree(leftover, ignore_errors=True)

@@ -109,7 +109,7 @@ END;
 CREATE VIRTUAL TABLE search_index USING fts5 (
     title,
     text,
-    tokenize = 'unicode61 remove_diacritics 0',
+    tokenize = 'ascii',
     content = '',
     contentless_delete = 1
 );
