@@ -6,7 +6,6 @@ import pytest
 
 from safecase.domain.ids import new_record_id
 from safecase.domain.kinds import IMMUTABLE_KINDS, Kind
-from safecase.domain.pseudonyms import format_pseudonym, next_pseudonym, pseudonym_number
 from safecase.domain.records import ensure_editable, needs_pseudonym, normalise_for_storage, withdrawal_of
 from safecase.errors import ValidationError
 from tests.factories import OMIT, make_body
@@ -39,18 +38,6 @@ def test_an_assigned_pseudonym_is_validated_too() -> None:
     with pytest.raises(ValidationError) as caught:
         normalise_for_storage(Kind.PERSON, {}, assign_pseudonym=lambda: "Kim Yeong-hui")
     assert caught.value.field == "pseudonym"
-
-
-def test_pseudonym_numbering() -> None:
-    assert format_pseudonym(42) == "P-0042"
-    assert format_pseudonym(12_345, "NK-K7") == "NK-K7-12345"
-    assert pseudonym_number("P-0042") == 42 and pseudonym_number("X-0042") is None
-    assert next_pseudonym([]) == "P-0001"
-    assert next_pseudonym(["P-0042", "P-0007", "GROUP-1", "P-12"]) == "P-0043"
-    with pytest.raises(ValueError):
-        format_pseudonym(0)
-    with pytest.raises(ValidationError):
-        format_pseudonym(1, "p x")
 
 
 def test_consent_records_are_immutable() -> None:
