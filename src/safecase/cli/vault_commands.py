@@ -83,8 +83,9 @@ def shred(ctx: CliContext) -> int:
             raise UsageError("Not confirmed; nothing was destroyed.")
     ctx.vaults.shred(root)
     ctx.note(
-        f"Shredded: the vault at {root} cannot be opened any more. Only an exported header backup (opened "
-        "with its passphrase or the recovery key) can bring it back. On SSDs old header copies may survive in the drive's spare blocks."
+        f"Shredded: the vault at {root} cannot be opened any more. Only an exported header backup (opened with "
+        "its passphrase or the recovery key) can bring it back. On SSDs old header copies may survive in the "
+        "drive's spare blocks."
     )
     return ExitCode.OK
 

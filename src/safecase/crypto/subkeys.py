@@ -1,8 +1,9 @@
 """Purpose-bound keys derived from the master key, and the SQLCipher key statement.
 
 Each use of the master key gets its own HKDF-SHA256 subkey, bound to the purpose and the vault id, so a key
-that leaks from one use (say the SQLCipher page key) reveals nothing about another. Today only the database key is derived; evidence files are encrypted to the
-vault's age identity instead, so that rotating the master key never has to re-encrypt them.
+that leaks from one use (say the SQLCipher page key) reveals nothing about another. Today only the database key
+is derived; evidence files will be encrypted to the vault's age identity instead, so that rotating the master key
+never has to re-encrypt them.
 """
 
 from __future__ import annotations

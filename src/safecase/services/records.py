@@ -18,6 +18,7 @@ from safecase.domain.kinds import Kind
 from safecase.domain.records import IMMUTABLE_KINDS, normalise_for_storage, references, search_document
 from safecase.errors import NotFoundError, SafeCaseError, ValidationError
 from safecase.services.session import VaultSession
+from safecase.storage.audit import RecordWriteDetail
 from safecase.storage.records import Derived, Link, RecordState, RecordVersion, body_digest, canonical_json
 
 PSEUDONYM_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U: easy to read aloud and copy by hand
@@ -129,7 +130,7 @@ class RecordService:
         with self._session.db.transaction():
             # Rows of one batch may refer to each other in any order; references are checked above and the
             # foreign keys at commit.
-            self._session.db.execute("PRAGMA defer_foreign_keys = ON")
+            self._session.db.defer_foreign_keys()
             for write, extra in zip(writes, derived, strict=True):
                 results.append(self._apply(write, extra))
         return results
@@ -142,10 +143,7 @@ class RecordService:
     def _new_pseudonym(self) -> str:
         while True:
             code = "P-" + "".join(secrets.choice(PSEUDONYM_ALPHABET) for _ in range(6))
-            taken = self._session.db.query_one(
-                "SELECT 1 FROM records WHERE kind = 'person' AND body ->> '$.pseudonym' = ?", (code,)
-            )
-            if taken is None:
+            if not self._store.pseudonym_taken(code):
                 return code
 
     def _derive(self, write: PendingWrite, batch_kinds: dict[str, str]) -> Derived:
@@ -182,8 +180,8 @@ class RecordService:
             iso_from_ms(revision.wall_ms),
         )
         self._store.apply_version(version, derived)
-        detail = f"{write.kind.value} {revision} sha256:{body_digest(canonical_json(write.body))}"
-        self._session.log(write.action, write.record_id, detail)
+        detail = RecordWriteDetail(write.kind.value, str(revision), body_digest(canonical_json(write.body)))
+        self._session.log(write.action, write.record_id, str(detail))
         state = self._store.get(write.record_id)
         assert state is not None
         return state

@@ -21,7 +21,7 @@ from safecase.crypto.subkeys import PURPOSE_SQLCIPHER, derive_subkey
 from safecase.domain.clock import Clock, iso_from_ms
 from safecase.errors import IntegrityError, VaultStateError
 from safecase.services.session import VaultSession
-from safecase.storage import fsutil
+from safecase.storage import fsutil, integrity
 from safecase.storage.database import (
     DamagedDatabaseError,
     Database,
@@ -204,7 +204,7 @@ class VaultService:
         with SecretBytes(header.unwrap_with_kek(derive_kek(passphrase, header.kdf))) as master:
             db = open_encrypted(folder.database, self._db_key(master, header.vault_id), verify=False)
         try:
-            return [str(row[0]) for row in db.query_all("PRAGMA cipher_integrity_check")]
+            return integrity.page_failures(db)
         finally:
             db.close()
 

@@ -52,6 +52,25 @@ class ChainReport:
     problem: str
 
 
+@dataclass(frozen=True)
+class RecordWriteDetail:
+    """What an audit entry says about a record write: enough to re-check the stored version, no content."""
+
+    kind: str
+    revision: str
+    body_sha256: str
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.revision} sha256:{self.body_sha256}"
+
+
+def parse_record_write_detail(detail: str) -> RecordWriteDetail | None:
+    parts = detail.split(" ")
+    if len(parts) != 3 or not parts[2].startswith("sha256:"):
+        return None
+    return RecordWriteDetail(parts[0], parts[1], parts[2].removeprefix("sha256:"))
+
+
 def entry_hash(
     prev_hash: str, seq: int, at: str, device_id: str, actor: str, action: str, subject: str, detail: str
 ) -> str:

@@ -52,10 +52,6 @@ class Connection(Protocol):
     def execute(self, sql: str, parameters: Sequence[Any] = ..., /) -> Any: ...
     def executemany(self, sql: str, parameters: Any, /) -> Any: ...
     def executescript(self, sql: str, /) -> Any: ...
-    def checkpoint(self) -> None:
-        """Copy committed pages from the write-ahead log into the database file and empty the log."""
-        self.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-
     def close(self) -> None: ...
 
 
@@ -117,6 +113,10 @@ class Database:
     def rekey(self, new_raw_key: bytes) -> None:
         """Re-encrypt every page under a new key (SQLCipher's own rekey, one transaction)."""
         self.connection.execute(f'PRAGMA rekey = "{sqlcipher_key_pragma(new_raw_key)}"')
+
+    def defer_foreign_keys(self) -> None:
+        """Check foreign keys at COMMIT rather than per statement, for the rest of the current transaction."""
+        self.connection.execute("PRAGMA defer_foreign_keys = ON")
 
     def checkpoint(self) -> None:
         """Copy committed pages from the write-ahead log into the database file and empty the log."""

@@ -125,7 +125,8 @@ class RecordStore:
         if not becomes_current:
             # created_at is the earliest version's time, whatever order versions arrive in.
             self._db.execute(
-                "UPDATE records SET created_at = min(created_at, ?) WHERE id = ?", (version.written_at, version.record_id)
+                "UPDATE records SET created_at = min(created_at, ?) WHERE id = ?",
+                (version.written_at, version.record_id),
             )
             return False
         live = not version.deleted and derived is not None
@@ -193,6 +194,13 @@ class RecordStore:
 
     def count_kind(self, kind: str) -> int:
         return int(self._db.query_one("SELECT count(*) FROM records WHERE kind = ? AND deleted = 0", (kind,))[0])
+
+    def pseudonym_taken(self, pseudonym: str) -> bool:
+        """Whether any person, deleted ones included, has this pseudonym (indexed for live persons)."""
+        row = self._db.query_one(
+            "SELECT 1 FROM records WHERE kind = 'person' AND body ->> '$.pseudonym' = ? LIMIT 1", (pseudonym,)
+        )
+        return row is not None
 
     def referrers(self, target_id: str) -> list[Referrer]:
         rows = self._db.query_all(

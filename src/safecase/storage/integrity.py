@@ -1,0 +1,72 @@
+"""The database-level integrity checks behind `safecase check`. Each returns "" when all is well, else a sentence."""
+
+from __future__ import annotations
+
+import contextlib
+
+from safecase.storage.audit import parse_record_write_detail
+from safecase.storage.database import Database, DatabaseErrors
+from safecase.storage.records import body_digest
+
+MAX_REPORTED = 5
+
+
+def page_failures(db: Database) -> list[str]:
+    """SQLCipher's per-page HMAC check: one line per damaged page, naming it."""
+    with contextlib.suppress(*DatabaseErrors):  # a database too damaged to checkpoint is still checked page by page
+        db.checkpoint()  # cipher_integrity_check reads the database file, not the write-ahead log
+    return [str(row[0]) for row in db.query_all("PRAGMA cipher_integrity_check")]
+
+
+def damaged_pages(db: Database) -> str:
+    return "; ".join(page_failures(db)[:MAX_REPORTED])
+
+
+def structure_problems(db: Database) -> str:
+    rows = db.query_all("PRAGMA integrity_check(20)")
+    return "; ".join([str(row[0]) for row in rows if row[0] != "ok"][:MAX_REPORTED])
+
+
+def dangling_references(db: Database) -> str:
+    rows = db.query_all("PRAGMA foreign_key_check")
+    if not rows:
+        return ""
+    return f"{len(rows)} dangling reference(s), first in table {rows[0][0]} row {rows[0][1]}"
+
+
+def version_problems(db: Database) -> str:
+    """Each record is at its highest revision, and each stored version still matches its hash."""
+    row = db.query_one(
+        "SELECT r.id FROM records r WHERE r.revision <> (SELECT max(v.revision) FROM record_versions v"
+        " WHERE v.record_id = r.id) LIMIT 1"
+    )
+    if row:
+        return f"record {row[0]} is not at its newest version"
+    for record_id, revision, body, digest in db.execute(
+        "SELECT record_id, revision, body, body_sha256 FROM record_versions"
+    ):
+        if body_digest(body) != digest:
+            return f"version {revision} of record {record_id} does not match its hash"
+    return ""
+
+
+def search_index_problems(db: Database) -> str:
+    try:
+        db.execute("INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 0)")
+    except DatabaseErrors:
+        return "the full-text index is damaged; searches may miss records. Restore the vault from a backup."
+    return ""
+
+
+def versions_missing_from_audit(db: Database) -> str:
+    """Every record write logged its revision and body hash; the stored version must still have that hash."""
+    entries = db.execute("SELECT seq, subject, detail FROM audit_log WHERE action LIKE 'record.%' ORDER BY seq")
+    for seq, subject, detail in entries:
+        logged = parse_record_write_detail(detail)
+        stored = db.query_one(
+            "SELECT body_sha256 FROM record_versions WHERE record_id = ? AND revision = ?",
+            (subject, logged.revision if logged else ""),
+        )
+        if logged is None or stored is None or stored[0] != logged.body_sha256:
+            return f"the version of record {subject} logged in audit entry {seq} does not match the stored history"
+    return ""
