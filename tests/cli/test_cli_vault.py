@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import unicodedata
@@ -204,6 +205,16 @@ def test_identity_shows_a_fingerprint_of_eight_groups(cli: Cli, vault: Path) -> 
     groups = facts["fingerprint"].split()
     assert len(groups) == 8 and all(len(g) == 5 and g.isdigit() for g in groups)
     assert facts["age_recipient"].startswith("age1")
+
+
+def test_identity_can_show_its_fingerprint_as_a_qr_code(cli: Cli, vault: Path) -> None:
+    import segno
+
+    facts = json.loads(cli("identity", "--json").out)
+    shown = cli("identity", "--qr").out
+    expected = io.StringIO()
+    segno.make(facts["qr"], error="m").terminal(out=expected, compact=True)
+    assert expected.getvalue() in shown and "█" in shown
 
 
 def test_unknown_command_and_bad_options_exit_2_without_traceback(cli: Cli) -> None:

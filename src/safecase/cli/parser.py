@@ -71,7 +71,8 @@ def build_parser() -> Parser:
     shred = add("shred", "destroy the vault's keys at once (recoverable only with an exported header backup)")
     shred.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     add("check", "verify database integrity and the audit chain", json=True)
-    add("identity", "show this vault's identity and fingerprint", json=True)
+    identity = add("identity", "show this vault's identity and fingerprint", json=True)
+    identity.add_argument("--qr", action="store_true", help="also print the fingerprint as a QR code to scan")
 
     header = add("header", "export or restore a header backup")
     header_commands = header.add_subparsers(dest="header_command", metavar="ACTION", required=True, parser_class=Parser)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import segno
+
 from safecase.cli.context import CliContext
 from safecase.errors import ExitCode, UsageError
 from safecase.services.check import CheckReport, check_vault
@@ -128,6 +130,8 @@ def identity(ctx: CliContext) -> int:
     else:
         for key, value in facts.items():
             ctx.say(f"{key + ':':<15}{value}")
+    if ctx.args.qr:
+        segno.make(facts["qr"], error="m").terminal(out=ctx.stdout, compact=True)
     return ExitCode.OK
 
 
