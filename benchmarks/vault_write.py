@@ -6,7 +6,7 @@ written with history, links, the audit chain and the search index. Both sides ge
 and run in alternating rounds; the figure is the median rate over rounds.
 
 People carry a pseudonym, as an import would: left out, the service looks for a free one with a query whose
-cost grows with the number of people in the vault (see ``search_latency``'s person-add figure), which would
+cost grows with the number of people in the vault (see ``large_vault``'s person-add figure), which would
 blur the cost of encryption here.
 """
 

@@ -147,14 +147,8 @@ def test_arbitrary_bytes_raise_only_integrity_errors(data: bytes) -> None:
 
 
 JSON = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=20),
-    lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
-    ),
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
     max_leaves=20,
 )
 
@@ -185,9 +179,7 @@ FIELD_PATHS = [
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=200)
 @given(path=st.sampled_from(FIELD_PATHS), value=JSON)
-def test_any_field_replaced_with_any_json_fails_cleanly(
-    vault: VaultKeys, path: tuple[str, ...], value: Any
-) -> None:
+def test_any_field_replaced_with_any_json_fails_cleanly(vault: VaultKeys, path: tuple[str, ...], value: Any) -> None:
     def edit(fields: dict[str, Any]) -> None:
         target = fields
         for key in path[:-1]:
@@ -273,9 +265,7 @@ def test_editing_any_bound_field_breaks_both_wraps(vault: VaultKeys, edit: Any) 
 
 def test_swapping_in_an_attackers_recovery_public_key_is_detected(vault: VaultKeys) -> None:
     attacker = generate_recovery_key()
-    data = edited(
-        vault.header, lambda f: f.update(recovery_public_key=b64encode(attacker.public_key_bytes()))
-    )
+    data = edited(vault.header, lambda f: f.update(recovery_public_key=b64encode(attacker.public_key_bytes())))
     header = VaultHeader.from_bytes(data)
     with pytest.raises(WrongSecretError, match="different vault"):
         header.unwrap_with_recovery_key(vault.recovery_key)

@@ -23,9 +23,7 @@ KNOWN_FINGERPRINT = "27452 98350 64285 84988 97077 42273 60792 15884"
 
 
 def fixed_identity() -> Identity:
-    return Identity(
-        Ed25519PrivateKey.from_private_bytes(ED25519_SEED), pyrage.x25519.Identity.from_str(AGE_SECRET)
-    )
+    return Identity(Ed25519PrivateKey.from_private_bytes(ED25519_SEED), pyrage.x25519.Identity.from_str(AGE_SECRET))
 
 
 def test_public_identity_carries_both_public_keys() -> None:
@@ -61,12 +59,8 @@ def test_fingerprint_is_stable() -> None:
 def test_fingerprint_changes_with_either_key() -> None:
     public = fixed_identity().public()
     other = Identity.generate().public()
-    assert (
-        PublicIdentity(other.ed25519_public_bytes, public.age_recipient).fingerprint() != public.fingerprint()
-    )
-    assert (
-        PublicIdentity(public.ed25519_public_bytes, other.age_recipient).fingerprint() != public.fingerprint()
-    )
+    assert PublicIdentity(other.ed25519_public_bytes, public.age_recipient).fingerprint() != public.fingerprint()
+    assert PublicIdentity(public.ed25519_public_bytes, other.age_recipient).fingerprint() != public.fingerprint()
 
 
 def test_private_json_round_trips() -> None:

@@ -46,9 +46,7 @@ def test_the_new_key_must_differ(vault: VaultKeys) -> None:
 
 
 @pytest.mark.parametrize("use_recovery_key", [False, True])
-def test_finish_rotation_promotes_the_pending_key(
-    vault: VaultKeys, new_key: bytes, use_recovery_key: bool
-) -> None:
+def test_finish_rotation_promotes_the_pending_key(vault: VaultKeys, new_key: bytes, use_recovery_key: bool) -> None:
     started = vault.header.begin_rotation(vault.kek, new_key)
     secret: bytes | RecoveryKey = vault.recovery_key if use_recovery_key else vault.kek
     header = VaultHeader.from_bytes(started.finish_rotation(secret, database_key=new_key).to_bytes())
@@ -58,9 +56,7 @@ def test_finish_rotation_promotes_the_pending_key(
     assert header.unwrap_with_recovery_key(vault.recovery_key) == new_key
 
 
-def test_finish_rotation_refuses_if_the_database_is_still_on_the_old_key(
-    vault: VaultKeys, new_key: bytes
-) -> None:
+def test_finish_rotation_refuses_if_the_database_is_still_on_the_old_key(vault: VaultKeys, new_key: bytes) -> None:
     started = vault.header.begin_rotation(vault.kek, new_key)
     with pytest.raises(VaultStateError, match="not yet re-encrypted"):
         started.finish_rotation(vault.kek, database_key=vault.master_key)

@@ -41,9 +41,7 @@ def _text(field: Text) -> st.SearchStrategy[str]:
 def _partial_date() -> st.SearchStrategy[str]:
     return st.builds(
         lambda day, precision, approximate, pad: (
-            pad
-            + ("~" if approximate else "")
-            + day.isoformat()[: {"year": 4, "month": 7, "day": 10}[precision]]
+            pad + ("~" if approximate else "") + day.isoformat()[: {"year": 4, "month": 7, "day": 10}[precision]]
         ),
         st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)),
         st.sampled_from(["year", "month", "day"]),
@@ -143,8 +141,6 @@ def json_values() -> st.SearchStrategy[Any]:
     scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8)
     return st.recursive(
         scalars,
-        lambda children: (
-            st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
-        ),
+        lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
         max_leaves=8,
     )

@@ -16,9 +16,7 @@ def test_new_record_ids_are_random_canonical_uuid4() -> None:
 
 
 def test_parse_record_id_lower_cases_and_strips() -> None:
-    assert (
-        parse_record_id("  0B6F3A52-9C1E-4D7A-8F20-5E4B1C9D7A63 ") == "0b6f3a52-9c1e-4d7a-8f20-5e4b1c9d7a63"
-    )
+    assert parse_record_id("  0B6F3A52-9C1E-4D7A-8F20-5E4B1C9D7A63 ") == "0b6f3a52-9c1e-4d7a-8f20-5e4b1c9d7a63"
 
 
 @pytest.mark.parametrize(

@@ -18,9 +18,7 @@ DECOMPOSED_KIM = unicodedata.normalize("NFD", "김영희")
 
 def test_text_is_nfc_normalised_everywhere() -> None:
     assert DECOMPOSED_KIM != "김영희"
-    body = make_body(
-        Kind.PERSON, names={"hangul": DECOMPOSED_KIM}, aliases=["Jose\u0301"], notes="Cafe\u0301"
-    )
+    body = make_body(Kind.PERSON, names={"hangul": DECOMPOSED_KIM}, aliases=["Jose\u0301"], notes="Cafe\u0301")
     normalised = validate_body(Kind.PERSON, body)
     assert normalised["names"] == {"hangul": "김영희"}
     assert normalised["aliases"] == ["José"]
@@ -74,9 +72,7 @@ def test_empty_optional_values_become_absent() -> None:
 
 
 def test_empty_optional_reference_becomes_absent() -> None:
-    assert "place_location_id" not in validate_body(
-        Kind.TESTIMONY, make_body(Kind.TESTIMONY, place_location_id="")
-    )
+    assert "place_location_id" not in validate_body(Kind.TESTIMONY, make_body(Kind.TESTIMONY, place_location_id=""))
 
 
 def test_nested_empty_object_becomes_absent() -> None:
@@ -102,9 +98,7 @@ def test_ids_are_lower_cased() -> None:
 
 
 def test_country_code_is_upper_cased_and_coordinates_are_floats() -> None:
-    normalised = validate_body(
-        Kind.LOCATION, make_body(Kind.LOCATION, country="kp", latitude=43, longitude=130)
-    )
+    normalised = validate_body(Kind.LOCATION, make_body(Kind.LOCATION, country="kp", latitude=43, longitude=130))
     assert normalised["country"] == "KP"
     assert normalised["latitude"] == 43.0 and isinstance(normalised["latitude"], float)
 
@@ -138,9 +132,7 @@ def test_timestamps_are_stored_in_utc_with_milliseconds(text: str, stored: str) 
     assert Timestamp().validate(stored, At("event", "at")) == stored
 
 
-@pytest.mark.parametrize(
-    "text", ["2019-03-14T09:30:00", "2019-03-14", "yesterday", "2019-02-30T00:00:00Z", 5]
-)
+@pytest.mark.parametrize("text", ["2019-03-14T09:30:00", "2019-03-14", "yesterday", "2019-02-30T00:00:00Z", 5])
 def test_timestamps_need_a_real_moment_and_a_time_zone(text: object) -> None:
     with pytest.raises(ValidationError, match="must be a date and time with a time zone"):
         Timestamp().validate(text, At("event", "at"))

@@ -57,9 +57,7 @@ def test_arbitrary_json_is_either_accepted_or_refused_with_a_validation_error(ki
 @pytest.mark.parametrize("kind", KINDS)
 @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
-def test_any_json_in_any_field_gives_a_validation_error_or_a_valid_body(
-    kind: Kind, data: st.DataObject
-) -> None:
+def test_any_json_in_any_field_gives_a_validation_error_or_a_valid_body(kind: Kind, data: st.DataObject) -> None:
     names = [prop.name for prop in RECORD_TYPES[kind].body.props]
     body = data.draw(raw_bodies(kind))
     body[data.draw(st.sampled_from(names))] = data.draw(json_values())

@@ -53,22 +53,16 @@ def test_reference_free_factory_bodies_have_no_references() -> None:
 def test_required_references_are_found_with_their_target_kind() -> None:
     for kind, fields in REQUIRED_REFERENCES.items():
         found = references(kind, make_body(kind))
-        assert [(ref.field.split("[")[0], next(iter(ref.target_kinds))) for ref in found] == list(
-            fields.items()
-        )
+        assert [(ref.field.split("[")[0], next(iter(ref.target_kinds))) for ref in found] == list(fields.items())
 
 
 def test_consent_and_location_may_refer_to_their_own_kind() -> None:
     withdrawn = new_record_id()
     consent = make_body(Kind.CONSENT, withdraws_consent_id=withdrawn)
-    assert Reference("withdraws_consent_id", withdrawn, frozenset({Kind.CONSENT})) in references(
-        Kind.CONSENT, consent
-    )
+    assert Reference("withdraws_consent_id", withdrawn, frozenset({Kind.CONSENT})) in references(Kind.CONSENT, consent)
     parent = new_record_id()
     location = make_body(Kind.LOCATION, parent_location_id=parent)
-    assert references(Kind.LOCATION, location) == [
-        Reference("parent_location_id", parent, frozenset({Kind.LOCATION}))
-    ]
+    assert references(Kind.LOCATION, location) == [Reference("parent_location_id", parent, frozenset({Kind.LOCATION}))]
 
 
 def test_dependency_order_puts_targets_first() -> None:
@@ -77,6 +71,4 @@ def test_dependency_order_puts_targets_first() -> None:
     position = {kind: index for index, kind in enumerate(order)}
     assert position[Kind.TAG] < position[Kind.CASE] < position[Kind.PERSON] < position[Kind.CONTACT]
     assert position[Kind.LOCATION] < position[Kind.TESTIMONY] < position[Kind.EVENT] < position[Kind.ROUTE]
-    assert (
-        position[Kind.PERSON] < position[Kind.CONSENT] and position[Kind.TESTIMONY] < position[Kind.CONSENT]
-    )
+    assert position[Kind.PERSON] < position[Kind.CONSENT] and position[Kind.TESTIMONY] < position[Kind.CONSENT]

@@ -83,9 +83,7 @@ def test_end_date_must_not_be_before_date(date: str, end_date: str, ok: bool) ->
 
 
 def test_end_date_needs_a_date() -> None:
-    rejects(
-        Kind.EVENT, make_body(Kind.EVENT, date=OMIT, end_date="2019-05"), "date", "is required when end_date"
-    )
+    rejects(Kind.EVENT, make_body(Kind.EVENT, date=OMIT, end_date="2019-05"), "date", "is required when end_date")
 
 
 def test_an_observation_needs_a_location_or_a_person() -> None:
@@ -94,9 +92,7 @@ def test_an_observation_needs_a_location_or_a_person() -> None:
 
 
 def test_people_held_needs_a_count_and_only_it_has_one() -> None:
-    rejects(
-        Kind.OBSERVATION, make_body(Kind.OBSERVATION, people_count=OMIT), "people_count", "is required when"
-    )
+    rejects(Kind.OBSERVATION, make_body(Kind.OBSERVATION, people_count=OMIT), "people_count", "is required when")
     body = make_body(Kind.OBSERVATION, type="last_contact", person_id="0b6f3a52-9c1e-4d7a-8f20-5e4b1c9d7a63")
     rejects(Kind.OBSERVATION, body, "people_count", "only applies when type is people_held")
 
@@ -111,9 +107,7 @@ def test_a_status_observation_needs_a_person_and_a_status() -> None:
 
 
 def test_a_route_needs_at_least_one_event() -> None:
-    rejects(
-        Kind.ROUTE, make_body(Kind.ROUTE, event_ids=[]), "event_ids", "is required: at least one event id"
-    )
+    rejects(Kind.ROUTE, make_body(Kind.ROUTE, event_ids=[]), "event_ids", "is required: at least one event id")
 
 
 def test_all_four_consent_scopes_are_required() -> None:

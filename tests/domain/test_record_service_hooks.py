@@ -24,13 +24,8 @@ def test_a_person_without_pseudonym_gets_one_when_stored() -> None:
 
 
 def test_a_given_pseudonym_is_kept_and_other_kinds_need_none() -> None:
-    assert (
-        normalise_for_storage(Kind.PERSON, make_body(Kind.PERSON), assign_pseudonym=fail)["pseudonym"]
-        == "P-0042"
-    )
-    assert normalise_for_storage(Kind.CASE, make_body(Kind.CASE), assign_pseudonym=fail) == make_body(
-        Kind.CASE
-    )
+    assert normalise_for_storage(Kind.PERSON, make_body(Kind.PERSON), assign_pseudonym=fail)["pseudonym"] == "P-0042"
+    assert normalise_for_storage(Kind.CASE, make_body(Kind.CASE), assign_pseudonym=fail) == make_body(Kind.CASE)
     assert not needs_pseudonym(Kind.CASE, {})
 
 
@@ -42,9 +37,7 @@ def test_an_assigned_pseudonym_is_validated_too() -> None:
 
 def test_consent_records_are_immutable() -> None:
     assert {Kind.CONSENT} == IMMUTABLE_KINDS
-    with pytest.raises(
-        ValidationError, match="consent records are never edited; to withdraw consent, add a new"
-    ):
+    with pytest.raises(ValidationError, match="consent records are never edited; to withdraw consent, add a new"):
         ensure_editable(Kind.CONSENT)
     for kind in set(Kind) - IMMUTABLE_KINDS:
         ensure_editable(kind)
@@ -53,9 +46,7 @@ def test_consent_records_are_immutable() -> None:
 def test_withdrawal_of_copies_subject_and_testimony_and_clears_scopes() -> None:
     consent_id, testimony = new_record_id(), new_record_id()
     consent = make_body(Kind.CONSENT, testimony_id=testimony)
-    withdrawal = withdrawal_of(
-        consent_id, consent, method="oral_witnessed", given_on="2020-01", recorded_by="B"
-    )
+    withdrawal = withdrawal_of(consent_id, consent, method="oral_witnessed", given_on="2020-01", recorded_by="B")
     assert withdrawal["withdraws_consent_id"] == consent_id
     assert withdrawal["subject_person_id"] == consent["subject_person_id"]
     assert withdrawal["testimony_id"] == testimony

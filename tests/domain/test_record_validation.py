@@ -48,9 +48,7 @@ def test_required_fields_are_the_agreed_ones(kind: Kind) -> None:
     assert declared == REQUIRED[kind]
 
 
-@pytest.mark.parametrize(
-    ("kind", "field"), [(kind, field) for kind, fields in REQUIRED.items() for field in fields]
-)
+@pytest.mark.parametrize(("kind", "field"), [(kind, field) for kind, fields in REQUIRED.items() for field in fields])
 def test_missing_required_field_is_named(kind: Kind, field: str) -> None:
     rejects(kind, make_body(kind, **{field: OMIT}), field, "is required")
 
@@ -58,9 +56,7 @@ def test_missing_required_field_is_named(kind: Kind, field: str) -> None:
 @pytest.mark.parametrize(("kind", "field"), [(kind, f) for kind, fields in REQUIRED.items() for f in fields])
 def test_empty_required_text_counts_as_missing(kind: Kind, field: str) -> None:
     empty: Any = {"scopes": {}, "names": {}, "event_ids": []}.get(field, "  ")
-    rejects(
-        kind, make_body(kind, **{field: empty}), field if field != "scopes" else "scopes.names_to_governments"
-    )
+    rejects(kind, make_body(kind, **{field: empty}), field if field != "scopes" else "scopes.names_to_governments")
 
 
 @pytest.mark.parametrize("kind", list(Kind))
@@ -70,9 +66,7 @@ def test_unknown_field_points_to_the_schema_command(kind: Kind) -> None:
 
 
 def test_unknown_nested_field_has_a_dotted_path() -> None:
-    rejects(
-        Kind.PERSON, make_body(Kind.PERSON, names={"hangul": "김영희", "korean": "김영희"}), "names.korean"
-    )
+    rejects(Kind.PERSON, make_body(Kind.PERSON, names={"hangul": "김영희", "korean": "김영희"}), "names.korean")
     acts = [{"type": "arrest"}, {"type": "detention", "victim": "P-0042"}]
     rejects(Kind.EVENT, make_body(Kind.EVENT, acts=acts), "acts[1].victim", "unknown field")
 

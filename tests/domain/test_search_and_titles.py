@@ -12,9 +12,7 @@ SECRET = "+86 138 0000 0042"
 
 def test_contact_values_never_reach_search_or_titles() -> None:
     for contact_type in ("phone", "messenger", "email", "address", "relative", "other"):
-        body = make_body(
-            Kind.CONTACT, type=contact_type, value=SECRET, relation=f"sister {SECRET}", notes=SECRET
-        )
+        body = make_body(Kind.CONTACT, type=contact_type, value=SECRET, relation=f"sister {SECRET}", notes=SECRET)
         document = search_document(Kind.CONTACT, validate_body(Kind.CONTACT, body))
         assert document.text == ""
         assert SECRET not in document.title and "sister" not in document.title

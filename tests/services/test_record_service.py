@@ -146,14 +146,22 @@ def _plain_store(path: Path) -> RecordStore:
 
 @settings(max_examples=25, deadline=None)
 @given(seed=st.integers(0, 2**32))
-def test_applying_the_same_versions_in_any_order_gives_the_same_state(tmp_path_factory: pytest.TempPathFactory,
-                                                                      seed: int) -> None:
+def test_applying_the_same_versions_in_any_order_gives_the_same_state(
+    tmp_path_factory: pytest.TempPathFactory, seed: int
+) -> None:
     rng = random.Random(seed)
     record_ids = [f"0b6f1c2e-0000-4000-8000-00000000000{i}" for i in range(3)]
     walls = [rng.randint(1_700_000_000_000, 1_800_000_000_000) for _ in range(18)]
     versions = [
-        RecordVersion(rid, "tag", f"{wall:019d}.0000.{device}", rng.random() < 0.2,
-                      {"label": f"label {rng.randint(0, 99)}"}, device, iso_from_ms(wall))
+        RecordVersion(
+            rid,
+            "tag",
+            f"{wall:019d}.0000.{device}",
+            rng.random() < 0.2,
+            {"label": f"label {rng.randint(0, 99)}"},
+            device,
+            iso_from_ms(wall),
+        )
         for rid, device, wall in zip(
             [r for r in record_ids for _ in range(6)], ["00000000000000aa", "00000000000000bb"] * 9, walls, strict=True
         )

@@ -93,8 +93,11 @@ def test_check_names_a_version_whose_body_was_altered(session: VaultSession, col
 
 def test_history_and_checkpoints_are_append_only(session: VaultSession) -> None:
     _fill(session, 1)
-    for statement in ("UPDATE record_versions SET body = '{}'", "DELETE FROM record_versions",
-                      "DELETE FROM audit_checkpoints"):
+    for statement in (
+        "UPDATE record_versions SET body = '{}'",
+        "DELETE FROM record_versions",
+        "DELETE FROM audit_checkpoints",
+    ):
         with pytest.raises(Exception, match="append-only"):
             session.db.execute(statement)
 
@@ -105,7 +108,8 @@ def test_check_finds_a_version_that_differs_from_what_the_audit_chain_recorded(s
     forged = '{"label":"forged"}'
     session.db.execute(
         "UPDATE record_versions SET body = ?, body_sha256 = ? WHERE revision = (SELECT min(revision) FROM"
-        " record_versions)", (forged, body_digest(forged)),
+        " record_versions)",
+        (forged, body_digest(forged)),
     )
     problems = check_vault(session).problems
     assert any("audit" in p and "does not match" in p for p in problems), problems

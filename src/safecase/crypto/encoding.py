@@ -15,9 +15,7 @@ from typing import Any
 
 def canonical_json(value: Any) -> bytes:
     """Serialise `value` as canonical JSON (sorted keys, no whitespace, ASCII, no NaN)."""
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False
-    ).encode("ascii")
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False).encode("ascii")
 
 
 def _reject_constant(name: str) -> Any:

@@ -50,9 +50,7 @@ from safecase.crypto.key_wrap import (
 from safecase.crypto.recovery_key import RecoveryKey
 from safecase.errors import IntegrityError, VaultStateError, WrongSecretError
 
-WRONG_PASSPHRASE = (
-    "Wrong passphrase. Check the keyboard layout (Korean/English) and Caps Lock, then try again."  # noqa: S105
-)
+WRONG_PASSPHRASE = "Wrong passphrase. Check the keyboard layout (Korean/English) and Caps Lock, then try again."  # noqa: S105
 OTHER_VAULT = "This recovery key belongs to a different vault"
 ALTERED = (
     "The vault header was altered: the recovery key is right but the header no longer matches it. "
@@ -157,9 +155,7 @@ class VaultHeader(HeaderContent):
 
     def _require_no_rotation(self) -> None:
         if self.pending is not None:
-            raise VaultStateError(
-                "A key rotation is unfinished: unlock the vault to complete it, then try again"
-            )
+            raise VaultStateError("A key rotation is unfinished: unlock the vault to complete it, then try again")
 
     def _require_rotation(self) -> PendingRotation:
         if self.pending is None:
@@ -187,24 +183,18 @@ class VaultHeader(HeaderContent):
         if pending and self.pending is not None:
             epoch, wrap = (self.pending.key_epoch, self.pending.recovery_wrap)
         try:
-            return open_with_recovery(
-                wrap, recovery_key.private_key(), self._associated_data(epoch, _RECOVERY)
-            )
+            return open_with_recovery(wrap, recovery_key.private_key(), self._associated_data(epoch, _RECOVERY))
         except UnwrapError:
             # The key matches the stored public key, so the wrap or the data bound to it was changed.
             raise IntegrityError(ALTERED) from None
 
-    def _rewrapped(
-        self, master_key: bytes, kek: bytes, *, kdf: KdfParams, recovery_public_key: bytes
-    ) -> VaultHeader:
+    def _rewrapped(self, master_key: bytes, kek: bytes, *, kdf: KdfParams, recovery_public_key: bytes) -> VaultHeader:
         updated = replace(self, kdf=kdf, recovery_public_key=recovery_public_key)
         epoch = self.key_epoch
         return replace(
             updated,
             passphrase_wrap=seal_with_kek(kek, master_key, updated._associated_data(epoch, _PASSPHRASE)),
-            recovery_wrap=seal_to_recovery(
-                recovery_public_key, master_key, updated._associated_data(epoch, _RECOVERY)
-            ),
+            recovery_wrap=seal_to_recovery(recovery_public_key, master_key, updated._associated_data(epoch, _RECOVERY)),
         )
 
 

@@ -169,9 +169,7 @@ class HeaderContent:
             raise ValueError("a pending rotation is for the next key epoch")
 
     def _associated_data(self, key_epoch: int, purpose: str) -> bytes:
-        return associated_data(
-            self.vault_id, self.created_at, self.kdf, key_epoch, self.recovery_public_key, purpose
-        )
+        return associated_data(self.vault_id, self.created_at, self.kdf, key_epoch, self.recovery_public_key, purpose)
 
     def _fields(self) -> dict[str, Any]:
         pending = self.pending
@@ -214,9 +212,7 @@ class HeaderContent:
             raise IntegrityError(DAMAGED)
         version = raw.get("version")
         if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
-            raise IntegrityError(
-                f"This vault was made by a newer SafeCase (header version {version}): update SafeCase"
-            )
+            raise IntegrityError(f"This vault was made by a newer SafeCase (header version {version}): update SafeCase")
         try:
             header = cls._from_json(raw)
         except (ValueError, TypeError, KeyError, OverflowError):

@@ -69,9 +69,7 @@ class PublicIdentity:
 
     def fingerprint_digest(self) -> bytes:
         """SHA-512 over the label and both public keys: what the fingerprint digits are cut from."""
-        material = _length_prefixed(
-            _FINGERPRINT_LABEL, self.ed25519_public_bytes, self.age_recipient.encode("ascii")
-        )
+        material = _length_prefixed(_FINGERPRINT_LABEL, self.ed25519_public_bytes, self.age_recipient.encode("ascii"))
         return hashlib.sha512(material).digest()
 
     def fingerprint(self) -> str:

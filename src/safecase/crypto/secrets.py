@@ -26,9 +26,7 @@ def normalize_passphrase(passphrase: str) -> bytes:
     (unlocking must work for whatever was chosen); new passphrases go through `check_new_passphrase` first.
     """
     if not passphrase or passphrase.isspace():
-        raise UsageError(
-            f"The passphrase is empty: choose one of at least {MIN_NEW_PASSPHRASE_LENGTH} characters"
-        )
+        raise UsageError(f"The passphrase is empty: choose one of at least {MIN_NEW_PASSPHRASE_LENGTH} characters")
     return unicodedata.normalize("NFC", passphrase).encode("utf-8")
 
 
@@ -36,9 +34,7 @@ def check_new_passphrase(passphrase: str) -> None:
     """Reject a passphrase that is too weak to protect a vault; raises UsageError with what to do."""
     normalize_passphrase(passphrase)
     if len(unicodedata.normalize("NFC", passphrase)) < MIN_NEW_PASSPHRASE_LENGTH:
-        raise UsageError(
-            f"The passphrase is too short: choose one of at least {MIN_NEW_PASSPHRASE_LENGTH} characters"
-        )
+        raise UsageError(f"The passphrase is too short: choose one of at least {MIN_NEW_PASSPHRASE_LENGTH} characters")
 
 
 class SecretBytes:

@@ -33,9 +33,7 @@ def derive_subkey(master_key: bytes, purpose: str, vault_id: str) -> bytes:
     if not vault_id:
         raise ValueError("the vault id is required")
     info = _length_prefixed(_INFO_LABEL, purpose.encode("ascii"), vault_id.encode("utf-8"))
-    return HKDF(algorithm=hashes.SHA256(), length=SUBKEY_LENGTH, salt=None, info=info).derive(
-        bytes(master_key)
-    )
+    return HKDF(algorithm=hashes.SHA256(), length=SUBKEY_LENGTH, salt=None, info=info).derive(bytes(master_key))
 
 
 def sqlcipher_key_pragma(raw_key: bytes) -> str:

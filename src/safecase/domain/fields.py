@@ -114,9 +114,7 @@ class Text(FieldType):
         if not isinstance(value, str):
             raise at.error(f"must be {self.describe()}")
         if len(value) > _NFC_GROWTH * self.max_length:  # too long whatever NFC does; skip normalising it
-            raise at.error(
-                f"is too long ({len(value):,} characters); shorten it to at most {self.max_length:,}"
-            )
+            raise at.error(f"is too long ({len(value):,} characters); shorten it to at most {self.max_length:,}")
         text = unicodedata.normalize("NFC", value)
         if self.multiline:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -124,9 +122,7 @@ class Text(FieldType):
         if not text:
             return ABSENT
         if len(text) > self.max_length:
-            raise at.error(
-                f"is too long ({len(text):,} characters); shorten it to at most {self.max_length:,}"
-            )
+            raise at.error(f"is too long ({len(text):,} characters); shorten it to at most {self.max_length:,}")
         if (_BAD_MULTILINE if self.multiline else _BAD_ONE_LINE).search(text):
             raise at.error(self._bad_character_message())
         if self.pattern is not None and re.fullmatch(self.pattern, text, re.ASCII) is None:
@@ -135,9 +131,7 @@ class Text(FieldType):
 
     def _bad_character_message(self) -> str:
         if self.multiline:
-            return (
-                "contains control characters or broken Unicode; remove them (line breaks and tabs are fine)"
-            )
+            return "contains control characters or broken Unicode; remove them (line breaks and tabs are fine)"
         return "must be a single line of text: remove line breaks, tabs and control characters"
 
     def describe(self) -> str:

@@ -117,9 +117,7 @@ def _event_title(body: Body, lang: str) -> str:
     when = _text(body, "date")
     if when and _text(body, "end_date"):
         when = f"{when} – {_text(body, 'end_date')}"
-    return _join(
-        _label(v.EVENT_TYPES, body, "type", lang) or Kind.EVENT.label(lang), when, _text(body, "title")
-    )
+    return _join(_label(v.EVENT_TYPES, body, "type", lang) or Kind.EVENT.label(lang), when, _text(body, "title"))
 
 
 def _route_title(body: Body, lang: str) -> str:

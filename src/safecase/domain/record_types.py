@@ -110,13 +110,9 @@ PERSON = RecordType(
             Prop("birth_year_approximate", Boolean(), description="True if the birth year is an estimate."),
             Prop("origin", SHORT, description="Home town or province, e.g. Hoeryong, North Hamgyong."),
             Prop("status", choice(v.PERSON_STATUSES)),
-            Prop(
-                "is_group", Boolean(), title="Is a group", description="True for a group of unnamed victims."
-            ),
+            Prop("is_group", Boolean(), title="Is a group", description="True for a group of unnamed victims."),
             Prop("group_estimated_count", count(1), description="Required for a group: how many people."),
-            Prop(
-                "group_count_source", SHORT, description="Required for a group: where the count comes from."
-            ),
+            Prop("group_count_source", SHORT, description="Required for a group: where the count comes from."),
             _case_ids(),
             _tag_ids(),
             _notes(),
@@ -141,9 +137,7 @@ CONTACT = RecordType(
         (
             Prop("person_id", ref(Kind.PERSON), required=True, title="Person"),
             Prop("type", choice(v.CONTACT_TYPES), required=True),
-            Prop(
-                "value", Text(multiline=True), required=True, description="Number, messenger id, address..."
-            ),
+            Prop("value", Text(multiline=True), required=True, description="Number, messenger id, address..."),
             Prop(
                 "relation",
                 SHORT,
@@ -180,10 +174,7 @@ TESTIMONY = RecordType(
 )
 
 _SCOPES = Obj(
-    tuple(
-        Prop(term.code, Boolean(), required=True, title=term.en, description=term.ko)
-        for term in v.CONSENT_SCOPES
-    )
+    tuple(Prop(term.code, Boolean(), required=True, title=term.en, description=term.ko) for term in v.CONSENT_SCOPES)
 )
 
 CONSENT = RecordType(
@@ -233,9 +224,7 @@ EVENT = RecordType(
             Prop("end_date", DATE, description="For events that lasted; not before date."),
             Prop("location_id", ref(Kind.LOCATION), title="Location"),
             Prop("from_location_id", ref(Kind.LOCATION), title="From", description="For transfers."),
-            Prop(
-                "via_location_ids", refs(Kind.LOCATION), title="Via", description="For transfers, in order."
-            ),
+            Prop("via_location_ids", refs(Kind.LOCATION), title="Via", description="For transfers, in order."),
             Prop("to_location_id", ref(Kind.LOCATION), title="To", description="For transfers."),
             Prop("transport", choice(v.TRANSPORTS)),
             Prop("people_count", count(0), description="How many people the event concerned."),
@@ -331,9 +320,7 @@ OBSERVATION = RecordType(
             Prop("location_id", ref(Kind.LOCATION), title="Location"),
             Prop("person_id", ref(Kind.PERSON), title="Person"),
             Prop("people_count", count(0), description="For people_held: how many people were held."),
-            Prop(
-                "person_status", choice(v.PERSON_STATUSES), description="For person_status: the status seen."
-            ),
+            Prop("person_status", choice(v.PERSON_STATUSES), description="For person_status: the status seen."),
             Prop("confidence", choice(v.CONFIDENCE), required=True),
             Prop("source_testimony_ids", refs(Kind.TESTIMONY), title="Source testimonies"),
             Prop("source_note", SHORT, description="Where the observation comes from, if not a testimony."),
@@ -342,9 +329,7 @@ OBSERVATION = RecordType(
         rules=(
             AtLeastOne(("location_id", "person_id")),
             When("type", "people_held", requires=("people_count",), only_then=("people_count",)),
-            When(
-                "type", "person_status", requires=("person_status", "person_id"), only_then=("person_status",)
-            ),
+            When("type", "person_status", requires=("person_status", "person_id"), only_then=("person_status",)),
             When("type", "last_contact", requires=("person_id",)),
         ),
         empty_is_absent=False,
