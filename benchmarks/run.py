@@ -1,7 +1,7 @@
 """Run the SafeCase benchmarks: one JSON line per figure on stdout, progress on stderr.
 
-python benchmarks/run.py            # full run (100,000 testimonies; about 10-15 minutes on 2 cores)
-python benchmarks/run.py --quick    # CI smoke run (small sizes, well under a minute)
+python benchmarks/run.py            # full run (100,000 testimonies; 5-7 minutes on 2 cores)
+python benchmarks/run.py --quick    # CI smoke run (small sizes, 15-25 s)
 python benchmarks/run.py --only search_latency --only unlock
 """
 

@@ -116,10 +116,13 @@ def snapshot(session: VaultSession) -> str:
             " ORDER BY num"
         ),
         "versions": db.query_all(
-            "SELECT record_id, revision, kind, deleted, origin_device, written_at, body, body_sha256"
-            " FROM record_versions ORDER BY record_id, revision"
+            "SELECT r.id, v.revision, v.kind, v.deleted, v.origin_device, v.written_at, v.body, v.body_sha256"
+            " FROM record_versions v JOIN records r ON r.num = v.record_num ORDER BY r.id, v.revision"
         ),
-        "links": db.query_all("SELECT source_id, field, target_id FROM record_links ORDER BY 1, 2, 3"),
+        "links": db.query_all(
+            "SELECT r.id, l.field, l.target_id FROM record_links l JOIN records r ON r.num = l.source_num"
+            " ORDER BY 1, 2, 3"
+        ),
         "search": {
             word: sorted(hit.num for hit in session.search.query(word, 100_000)) for word in (MARKER, EDIT_MARKER)
         },

@@ -5,7 +5,7 @@ CREATE INDEX case_by_title ON records (body ->> '$.title') WHERE kind = 'case' A
 CREATE INDEX event_by_date ON records (body ->> '$.date') WHERE kind = 'event' AND deleted = 0;
 
 -- index person_by_pseudonym
-CREATE INDEX person_by_pseudonym ON records (body ->> '$.pseudonym') WHERE kind = 'person' AND deleted = 0;
+CREATE INDEX person_by_pseudonym ON records (body ->> '$.pseudonym') WHERE kind = 'person';
 
 -- index record_links_by_target
 CREATE INDEX record_links_by_target ON record_links (target_id);
@@ -49,15 +49,16 @@ CREATE TABLE identity (
 
 -- table record_links
 CREATE TABLE record_links (
-    source_id TEXT NOT NULL REFERENCES records (id),
-    field     TEXT NOT NULL,
-    target_id TEXT NOT NULL REFERENCES records (id),
-    PRIMARY KEY (source_id, field, target_id)
+    source_num INTEGER NOT NULL REFERENCES records (num),
+    field      TEXT NOT NULL,
+    target_id  TEXT NOT NULL REFERENCES records (id),
+    PRIMARY KEY (source_num, field, target_id)
 ) STRICT, WITHOUT ROWID;
 
 -- table record_versions
 CREATE TABLE record_versions (
-    record_id     TEXT NOT NULL REFERENCES records (id),
+    seq           INTEGER PRIMARY KEY,
+    record_num    INTEGER NOT NULL REFERENCES records (num),
     revision      TEXT NOT NULL,
     kind          TEXT NOT NULL,
     deleted       INTEGER NOT NULL CHECK (deleted IN (0, 1)),
@@ -65,8 +66,8 @@ CREATE TABLE record_versions (
     written_at    TEXT NOT NULL,
     body          TEXT NOT NULL CHECK (json_valid(body)),
     body_sha256   TEXT NOT NULL,
-    PRIMARY KEY (record_id, revision)
-) STRICT, WITHOUT ROWID;
+    UNIQUE (record_num, revision)
+) STRICT;
 
 -- table records
 CREATE TABLE records (

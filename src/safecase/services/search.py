@@ -10,7 +10,7 @@ from safecase.services.session import VaultSession
 from safecase.storage.records import RecordState
 from safecase.storage.search_text import Snippet, make_snippet
 
-DEFAULT_LIMIT = 50
+DEFAULT_LIMIT = 20  # about one screen; snippets are the costly part of a search, so fetch more on scroll
 
 
 @dataclass(frozen=True)

@@ -37,13 +37,13 @@ def dangling_references(db: Database) -> str:
 def version_problems(db: Database) -> str:
     """Each record is at its highest revision, and each stored version still matches its hash."""
     row = db.query_one(
-        "SELECT r.id FROM records r WHERE r.revision <> (SELECT max(v.revision) FROM record_versions v"
-        " WHERE v.record_id = r.id) LIMIT 1"
+        "SELECT r.id FROM records r WHERE r.revision IS NOT (SELECT max(v.revision) FROM record_versions v"
+        " WHERE v.record_num = r.num) LIMIT 1"
     )
     if row:
         return f"record {row[0]} is not at its newest version"
     for record_id, revision, body, digest in db.execute(
-        "SELECT record_id, revision, body, body_sha256 FROM record_versions"
+        "SELECT r.id, v.revision, v.body, v.body_sha256 FROM record_versions v JOIN records r ON r.num = v.record_num"
     ):
         if body_digest(body) != digest:
             return f"version {revision} of record {record_id} does not match its hash"
@@ -64,7 +64,8 @@ def versions_missing_from_audit(db: Database) -> str:
     for seq, subject, detail in entries:
         logged = parse_record_write_detail(detail)
         stored = db.query_one(
-            "SELECT body_sha256 FROM record_versions WHERE record_id = ? AND revision = ?",
+            "SELECT v.body_sha256 FROM record_versions v JOIN records r ON r.num = v.record_num"
+            " WHERE r.id = ? AND v.revision = ?",
             (subject, logged.revision if logged else ""),
         )
         if logged is None or stored is None or stored[0] != logged.body_sha256:

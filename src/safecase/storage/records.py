@@ -107,12 +107,14 @@ class RecordStore:
         canonical = canonical_json(version.body)
         current = self._db.query_one("SELECT num, revision FROM records WHERE id = ?", (version.record_id,))
         becomes_current = current is None or version.revision > current[1]
-        num = self._write_current(version, canonical, current[0] if current else None) if becomes_current else 0
+        num = (
+            self._write_current(version, canonical, current[0] if current else None) if becomes_current else current[0]
+        )
         self._db.execute(
-            "INSERT OR IGNORE INTO record_versions (record_id, revision, kind, deleted, origin_device,"
+            "INSERT OR IGNORE INTO record_versions (record_num, revision, kind, deleted, origin_device,"
             " written_at, body, body_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                version.record_id,
+                num,
                 version.revision,
                 version.kind,
                 int(version.deleted),
@@ -125,12 +127,11 @@ class RecordStore:
         if not becomes_current:
             # created_at is the earliest version's time, whatever order versions arrive in.
             self._db.execute(
-                "UPDATE records SET created_at = min(created_at, ?) WHERE id = ?",
-                (version.written_at, version.record_id),
+                "UPDATE records SET created_at = min(created_at, ?) WHERE num = ?", (version.written_at, num)
             )
             return False
         live = not version.deleted and derived is not None
-        self._replace_links(version.record_id, derived.links if live and derived else ())
+        self._replace_links(num, derived.links if live and derived else ())
         if live and derived:
             self._search.put(num, derived.search_title, derived.search_text)
         else:
@@ -169,17 +170,17 @@ class RecordStore:
         )
         return num
 
-    def _replace_links(self, source_id: str, links: Iterable[Link]) -> None:
-        self._db.execute("DELETE FROM record_links WHERE source_id = ?", (source_id,))
+    def _replace_links(self, source_num: int, links: Iterable[Link]) -> None:
+        self._db.execute("DELETE FROM record_links WHERE source_num = ?", (source_num,))
         self._db.executemany(
-            "INSERT OR IGNORE INTO record_links (source_id, field, target_id) VALUES (?, ?, ?)",
-            [(source_id, link.field, link.target_id) for link in links],
+            "INSERT OR IGNORE INTO record_links (source_num, field, target_id) VALUES (?, ?, ?)",
+            [(source_num, link.field, link.target_id) for link in links],
         )
 
     def history(self, record_id: str) -> list[RecordVersion]:
         rows = self._db.query_all(
-            "SELECT record_id, kind, revision, deleted, body, origin_device, written_at FROM record_versions"
-            " WHERE record_id = ? ORDER BY revision",
+            "SELECT r.id, v.kind, v.revision, v.deleted, v.body, v.origin_device, v.written_at"
+            " FROM record_versions v JOIN records r ON r.num = v.record_num WHERE r.id = ? ORDER BY v.revision",
             (record_id,),
         )
         return [RecordVersion(r[0], r[1], r[2], bool(r[3]), json.loads(r[4]), r[5], r[6]) for r in rows]
@@ -196,7 +197,7 @@ class RecordStore:
         return int(self._db.query_one("SELECT count(*) FROM records WHERE kind = ? AND deleted = 0", (kind,))[0])
 
     def pseudonym_taken(self, pseudonym: str) -> bool:
-        """Whether any person, deleted ones included, has this pseudonym (indexed for live persons)."""
+        """Whether any person, deleted ones included, has this pseudonym (index person_by_pseudonym)."""
         row = self._db.query_one(
             "SELECT 1 FROM records WHERE kind = 'person' AND body ->> '$.pseudonym' = ? LIMIT 1", (pseudonym,)
         )
@@ -204,8 +205,8 @@ class RecordStore:
 
     def referrers(self, target_id: str) -> list[Referrer]:
         rows = self._db.query_all(
-            "SELECT l.source_id, r.kind, l.field FROM record_links l JOIN records r ON r.id = l.source_id"
-            " WHERE l.target_id = ? AND r.deleted = 0 ORDER BY r.kind, l.source_id",
+            "SELECT r.id, r.kind, l.field FROM record_links l JOIN records r ON r.num = l.source_num"
+            " WHERE l.target_id = ? AND r.deleted = 0 ORDER BY r.kind, r.id",
             (target_id,),
         )
         return [Referrer(*row) for row in rows]

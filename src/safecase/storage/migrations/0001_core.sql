@@ -31,8 +31,11 @@ CREATE TABLE records (
 CREATE INDEX records_by_kind ON records (kind, deleted, updated_at);
 
 -- Every version of every record, including tombstones (deleted = 1). Never updated, never deleted.
+-- Keyed by arrival order and the record's integer key, so new versions append at the end of both b-trees instead
+-- of landing at random places (by UUID), which keeps the number of pages each commit re-encrypts small.
 CREATE TABLE record_versions (
-    record_id     TEXT NOT NULL REFERENCES records (id),
+    seq           INTEGER PRIMARY KEY,
+    record_num    INTEGER NOT NULL REFERENCES records (num),
     revision      TEXT NOT NULL,
     kind          TEXT NOT NULL,
     deleted       INTEGER NOT NULL CHECK (deleted IN (0, 1)),
@@ -40,8 +43,8 @@ CREATE TABLE record_versions (
     written_at    TEXT NOT NULL,
     body          TEXT NOT NULL CHECK (json_valid(body)),
     body_sha256   TEXT NOT NULL,
-    PRIMARY KEY (record_id, revision)
-) STRICT, WITHOUT ROWID;
+    UNIQUE (record_num, revision)
+) STRICT;
 
 CREATE TRIGGER record_versions_no_update BEFORE UPDATE ON record_versions
 BEGIN
@@ -55,10 +58,10 @@ END;
 
 -- References between current records (testimony -> interviewee, event -> location ...), derived from bodies.
 CREATE TABLE record_links (
-    source_id TEXT NOT NULL REFERENCES records (id),
-    field     TEXT NOT NULL,
-    target_id TEXT NOT NULL REFERENCES records (id),
-    PRIMARY KEY (source_id, field, target_id)
+    source_num INTEGER NOT NULL REFERENCES records (num),
+    field      TEXT NOT NULL,
+    target_id  TEXT NOT NULL REFERENCES records (id),
+    PRIMARY KEY (source_num, field, target_id)
 ) STRICT, WITHOUT ROWID;
 
 CREATE INDEX record_links_by_target ON record_links (target_id);

@@ -90,7 +90,8 @@ SELECT id, revision, created_at, updated_at,
        body ->> '$.label_ko' AS label_ko
 FROM records WHERE kind = 'tag' AND deleted = 0;
 
-CREATE INDEX person_by_pseudonym ON records (body ->> '$.pseudonym') WHERE kind = 'person' AND deleted = 0;
+-- Covers deleted persons too: a pseudonym is never reused, and the service checks that on every new person.
+CREATE INDEX person_by_pseudonym ON records (body ->> '$.pseudonym') WHERE kind = 'person';
 CREATE INDEX case_by_title ON records (body ->> '$.title') WHERE kind = 'case' AND deleted = 0;
 CREATE INDEX event_by_date ON records (body ->> '$.date') WHERE kind = 'event' AND deleted = 0;
 CREATE INDEX testimony_by_date ON records (body ->> '$.date') WHERE kind = 'testimony' AND deleted = 0;
