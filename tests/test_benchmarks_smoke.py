@@ -52,4 +52,4 @@ def test_quick_run_reports_every_figure_with_a_same_run_baseline() -> None:
     for figure in figures:
         assert set(figure) >= KEYS
         if figure["baseline"] is not None:
-            assert figure["ratio"] == pytest.approx(figure["value"] / figure["baseline"], rel=1e-2)
+            assert figure["ratio"] == pytest.approx(figure["value"] / figure["baseline"], rel=1e-2, abs=1e-3)
