@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -257,3 +258,43 @@ def test_restoring_a_tombstone_is_refused_while_others_refer_to_the_record(cli: 
     add(cli, "testimony", {"interviewee_id": person, "original_text": "..."})
     result = cli("record", "restore", person, tombstone)
     assert result.code == 1 and "refer" in result.err
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_typed_json_is_read_after_the_passphrase_prompt(tmp_path: Path, clock: object) -> None:
+    """On a terminal, the passphrase prompt comes first, then a hint, then the JSON the user types."""
+    from safecase.cli.main import run
+    from safecase.crypto.kdf import KdfPolicy
+    from tests.conftest import PASSPHRASE
+
+    events: list[str] = []
+    stdin = _Terminal('{"label": "Typed on a terminal"}')
+
+    def prompt(label: str) -> str:
+        events.append(f"prompt {label} at {stdin.tell()}")
+        return PASSPHRASE
+
+    def invoke(*args: str) -> tuple[int, str, str]:
+        out, err = io.StringIO(), io.StringIO()
+        code = run(
+            [*args, "--vault", str(tmp_path / "v")],
+            kdf_policy=KdfPolicy.for_tests(),
+            clock=clock,  # type: ignore[arg-type]
+            stdin=stdin,
+            stdout=out,
+            stderr=err,
+            environ={},
+            prompt=prompt,
+        )
+        return code, out.getvalue(), err.getvalue()
+
+    assert invoke("init", "--recovery-key-file", str(tmp_path / "rk"))[0] == 0
+    events.clear()
+    code, _out, err = invoke("record", "add", "tag")
+    assert code == 0, err
+    assert events == ["prompt Passphrase at 0"]  # nothing of the JSON was read before the passphrase
+    assert "Ctrl+D" in err

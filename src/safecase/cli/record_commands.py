@@ -24,8 +24,14 @@ def record(ctx: CliContext) -> int:
     if action == "schema":
         ctx.emit_json(json_schema(Kind(ctx.args.kind)))
         return ExitCode.OK
-    body = _read_json_input(ctx) if action in {"add", "edit"} else None
+    needs_body = action in {"add", "edit"}
+    typed = needs_body and ctx.option("file") is None and ctx.stdin.isatty()
+    # Piped or file JSON is read (and refused if bad) before the slow unlock; typed JSON after the passphrase.
+    body = _read_json_input(ctx) if needs_body and not typed else None
     with ctx.unlock() as session:
+        if typed:
+            ctx.note("Type or paste the record as JSON, then press Ctrl+D on a new line (Ctrl+Z, Enter on Windows).")
+            body = _read_json_input(ctx)
         records = RecordService(session)
         if action == "add":
             _print_state(ctx, records.add(Kind(ctx.args.kind), body), id_only=not ctx.wants_json)
