@@ -142,6 +142,7 @@ class VaultService:
         *,
         kek: bytes | None = None,
         recovery_key: RecoveryKey | None = None,
+        restoring: bool = False,
     ) -> VaultSession:
         secret: bytes | RecoveryKey = kek if kek is not None else _required(recovery_key)
         folder.require_writable()
@@ -165,7 +166,7 @@ class VaultService:
             if header.pending is not None:  # a rotation that never reached the database: forget it
                 header = header.abandon_rotation(secret, database_key=bytes(master))
                 self._settle_rotation(folder, header, db)
-        return self._session(folder, header, db, master)
+        return self._session(folder, header, db, master, restoring=restoring)
 
     @staticmethod
     def _settle_rotation(folder: VaultFolder, settled: VaultHeader, db: Database) -> None:
@@ -176,7 +177,9 @@ class VaultService:
             db.close()
             raise
 
-    def _session(self, folder: VaultFolder, header: VaultHeader, db: Database, master: SecretBytes) -> VaultSession:
+    def _session(
+        self, folder: VaultFolder, header: VaultHeader, db: Database, master: SecretBytes, *, restoring: bool = False
+    ) -> VaultSession:
         try:
             try:
                 migrate(db)
@@ -193,7 +196,10 @@ class VaultService:
             master.wipe()
             raise
         folder.remove_leftovers()
-        folder.repair_backup(header.to_bytes())
+        if restoring:
+            folder.write_header(header.to_bytes())
+        else:
+            folder.repair_backup(header.to_bytes())
         return VaultSession(folder, db, master, identity, meta, self._clock)
 
     def damaged_pages(self, root: Path, passphrase: str) -> list[str]:
@@ -270,15 +276,14 @@ class VaultService:
         if not folder.database.is_file():
             raise VaultStateError(f"No vault database at {folder.database}: there is nothing to restore a header to.")
         header = VaultHeader.from_bytes(fsutil.read_small_file(header_file, HEADER_SIZE_LIMIT, "header backup"))
+        kek = None
         if recovery_key is not None:
             master = SecretBytes(header.unwrap_with_recovery_key(recovery_key))
         else:
             self._policy.check(header.kdf)
-            master = SecretBytes(header.unwrap_with_kek(derive_kek(passphrase or "", header.kdf)))
-        db = open_encrypted(folder.database, self._db_key(master, header.vault_id))
-        folder.require_writable()
-        folder.write_header(header.to_bytes())
-        session = self._session(folder, header, db, master)
+            kek = derive_kek(passphrase or "", header.kdf)
+            master = SecretBytes(header.unwrap_with_kek(kek))
+        session = self._open_with(folder, header, master, kek=kek, recovery_key=recovery_key, restoring=True)
         with session.db.transaction():
             session.log("vault.header_restored")
         return session
