@@ -250,3 +250,38 @@ def test_passphrase_unused_since_vault_default_comes_from_env(tmp_path: Path, cl
     )
     assert code == 0, err.getvalue()
     assert (tmp_path / "from-env" / "header.json").is_file()
+
+
+def test_init_leaves_existing_parent_folders_as_they_are(cli: Cli, tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    assert (
+        cli("init", "--vault", str(shared / "a" / "b" / "vault"), "--recovery-key-file", str(tmp_path / "k")).code == 0
+    )
+    assert shared.stat().st_mode & 0o7777 == 0o1777
+    assert (shared / "a").stat().st_mode & 0o777 == 0o700  # folders SafeCase made are private
+
+
+def test_shred_also_destroys_headers_of_interrupted_writes(cli: Cli, vault: Path) -> None:
+    leftover = vault / ".header.json.0123456789ab.tmp"
+    leftover.write_bytes((vault / "header.json").read_bytes())
+    assert cli("shred", "--yes").code == 0
+    assert not leftover.exists() and not any(vault.glob("*header*"))
+
+
+def test_shred_never_writes_through_a_linked_header(cli: Cli, vault: Path, tmp_path: Path) -> None:
+    precious = tmp_path / "precious.txt"
+    precious.write_text("not a header")
+    (vault / "header.json").unlink()
+    (vault / "header.json").symlink_to(precious)
+    assert cli("shred", "--yes").code == 0
+    assert precious.read_text() == "not a header"
+    assert not (vault / "header.json").is_symlink()
+
+
+def test_shred_works_even_when_the_database_is_missing(cli: Cli, vault: Path) -> None:
+    (vault / "vault.db").unlink()
+    assert cli("shred", "--yes").code == 0
+    assert not (vault / "header.json").exists() and not (vault / "header.bak.json").exists()
+    assert "already shredded" in cli("shred", "--yes").err

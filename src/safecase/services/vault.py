@@ -256,8 +256,7 @@ class VaultService:
     def shred(self, root: Path) -> None:
         """Destroy the header and its backup: without them the database is random bytes to anyone."""
         folder = VaultFolder(root)
-        folder.require_existing()
-        folder.require_writable()
+        folder.require_shreddable()
         folder.destroy_headers()
 
     def export_header(self, session: VaultSession, destination: Path) -> None:

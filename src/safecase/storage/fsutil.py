@@ -25,13 +25,17 @@ def refuse_symlink(path: Path, what: str) -> None:
 
 
 def make_private_dir(path: Path) -> None:
-    """Create a 0700 folder (parents too), or tighten an existing one we own."""
+    """Create `path` 0700, with any missing parents also 0700. Existing parents are left exactly as they are."""
     refuse_symlink(path, "folder")
+    missing = [p for p in (path, *path.parents) if not p.exists()]
     try:
-        path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-        path.chmod(DIR_MODE)
-    except PermissionError as exc:
-        raise VaultStateError(f"Cannot create the folder {path}: permission denied. Choose another place.") from exc
+        for folder in reversed(missing):
+            folder.mkdir(mode=DIR_MODE)
+            folder.chmod(DIR_MODE)  # mkdir's mode is filtered by the umask
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise VaultStateError(f"Cannot create the folder {path}: {exc.strerror}. Choose another place.") from exc
 
 
 def fsync_dir(path: Path) -> None:
@@ -69,38 +73,47 @@ def read_small_file(path: Path, limit: int, what: str) -> bytes:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except FileNotFoundError as exc:
         raise VaultStateError(f"The {what} {path} does not exist.") from exc
-    except PermissionError as exc:
-        raise VaultStateError(f"Cannot read the {what} {path}: permission denied.") from exc
+    except OSError as exc:
+        raise VaultStateError(f"Cannot read the {what} {path}: {exc.strerror}.") from exc
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise VaultStateError(f"The {what} {path} is not a regular file.")
     with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            raise VaultStateError(f"The {what} {path} is not a regular file.")
         data = handle.read(limit + 1)
     if len(data) > limit:
         raise VaultStateError(f"The {what} {path} is larger than {limit} bytes; it cannot be a {what}.")
     return data
 
 
+def private_leftovers(folder: Path) -> list[Path]:
+    """Temporary files an interrupted atomic write left behind (they hold header bytes, never user content)."""
+    return sorted(folder.glob(".*.tmp"))
+
+
 def remove_private_leftovers(folder: Path) -> None:
-    """Delete temporary files a crash may have left behind (they hold only header bytes, never user content)."""
-    for leftover in folder.glob(".*.tmp"):
-        with contextlib.suppress(FileNotFoundError):
-            leftover.unlink()
+    for leftover in private_leftovers(folder):
+        overwrite_and_unlink(leftover)
 
 
 def overwrite_and_unlink(path: Path) -> None:
-    """Overwrite a small file with random bytes, fsync and delete it.
+    """Overwrite a small file with random bytes, fsync and delete it. A link is removed, never followed.
 
     Best effort: SSDs, copy-on-write and journaling file systems may keep old blocks elsewhere. For the vault header
     this is still what matters, because the header alone holds the wrapped keys.
     """
     try:
-        size = path.stat().st_size
+        fd = os.open(path, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0))
     except FileNotFoundError:
         return
-    with path.open("r+b") as handle:
-        handle.write(secrets.token_bytes(max(size, 1)))
-        handle.flush()
-        os.fsync(handle.fileno())
+    except OSError:  # a symbolic link (ELOOP) or something we may not write: remove the name only
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+        return
+    with os.fdopen(fd, "r+b") as handle:
+        if stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            handle.write(secrets.token_bytes(max(os.fstat(handle.fileno()).st_size, 1)))
+            handle.flush()
+            os.fsync(handle.fileno())
     path.unlink()
 
 

@@ -54,6 +54,8 @@ class VaultFolder:
     def require_existing(self) -> None:
         """Refuse a missing, linked or incomplete vault folder with a message that says what to do."""
         fsutil.refuse_symlink(self.root, "vault folder")
+        if self.root.exists() and not self.root.is_dir():
+            raise VaultStateError(f"{self.root} is a file, not a vault folder. Point --vault at the vault's folder.")
         if not self.root.is_dir():
             raise VaultStateError(
                 f"No vault at {self.root}. Create one with `safecase init`, or point --vault (or SAFECASE_VAULT) "
@@ -102,9 +104,23 @@ class VaultFolder:
             fsutil.atomic_write(self.header_backup, header)
 
     def destroy_headers(self) -> None:
-        for path in (self.header, self.header_backup):
+        """Overwrite and delete every copy of the header in the folder, interrupted writes included."""
+        for path in (self.header, self.header_backup, *fsutil.private_leftovers(self.root)):
             fsutil.overwrite_and_unlink(path)
         fsutil.fsync_dir(self.root)
+
+    def require_shreddable(self) -> None:
+        """Shred needs only the header files and a folder it may delete them from."""
+        fsutil.refuse_symlink(self.root, "vault folder")
+        if not self.root.is_dir():
+            raise VaultStateError(f"No vault at {self.root}: there is nothing to shred.")
+        if not (self.header.exists() or self.header_backup.exists() or fsutil.private_leftovers(self.root)):
+            raise VaultStateError(f"The vault at {self.root} has no header left: it is already shredded.")
+        if not os.access(self.root, os.W_OK):
+            raise VaultStateError(
+                f"The vault folder {self.root} is read-only, so its keys cannot be destroyed. Make it writable "
+                "(or destroy the whole drive)."
+            )
 
     def remove_leftovers(self) -> None:
         fsutil.remove_private_leftovers(self.root)
