@@ -285,3 +285,13 @@ def test_shred_works_even_when_the_database_is_missing(cli: Cli, vault: Path) ->
     assert cli("shred", "--yes").code == 0
     assert not (vault / "header.json").exists() and not (vault / "header.bak.json").exists()
     assert "already shredded" in cli("shred", "--yes").err
+
+
+@pytest.mark.parametrize("where", ["missing-folder/rk", "existing", "dangling-link"])
+def test_an_unusable_recovery_key_file_is_refused_before_the_vault_exists(cli: Cli, tmp_path: Path, where: str) -> None:
+    (tmp_path / "existing").write_text("keep me")
+    (tmp_path / "dangling-link").symlink_to(tmp_path / "nowhere")
+    result = cli("init", "--recovery-key-file", str(tmp_path / where))
+    assert result.code == 1 and result.err.count("\n") == 1, result.err
+    assert not (tmp_path / "vault").exists()
+    assert (tmp_path / "existing").read_text() == "keep me"

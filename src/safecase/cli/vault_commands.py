@@ -10,7 +10,7 @@ from safecase.services.check import CheckReport, check_vault
 from safecase.services.demo import fill_demo_vault
 from safecase.services.vault import CreatedVault
 from safecase.storage.database import DamagedDatabaseError
-from safecase.storage.fsutil import write_new_private_file
+from safecase.storage.fsutil import ReservedFile
 from safecase.storage.identity_store import load_identity
 from safecase.storage.vault_folder import refuse_existing_vault_target
 
@@ -32,18 +32,22 @@ def demo(ctx: CliContext) -> int:
 def _create(ctx: CliContext) -> tuple[CreatedVault, str]:
     root = ctx.vault_root()
     refuse_existing_vault_target(root)
-    recovery_file = ctx.option("recovery_key_file")
-    if recovery_file is not None and recovery_file.exists():
-        raise UsageError(f"{recovery_file} already exists; name a new file for the recovery key.")
+    recovery_path = ctx.option("recovery_key_file")
     passphrase = ctx.secrets().new_passphrase(file_key="passphrase")
+    recovery_file = ReservedFile(recovery_path) if recovery_path is not None else None
     ctx.note("Creating the vault (measuring this computer to tune the key derivation; a few seconds)...")
-    created = ctx.vaults.create(root, passphrase, ctx.args.name, ctx.args.org)
+    try:
+        created = ctx.vaults.create(root, passphrase, ctx.args.name, ctx.args.org)
+    except BaseException:
+        if recovery_file is not None:
+            recovery_file.discard()
+        raise
     ctx.note(f"Created vault {created.vault_id} at {created.folder}")
     ctx.note(f"Identity fingerprint: {created.fingerprint}")
     if recovery_file is not None:
-        write_new_private_file(recovery_file, (created.recovery_key + "\n").encode("ascii"))
+        recovery_file.fill((created.recovery_key + "\n").encode("ascii"))
         ctx.note(
-            f"The recovery key is in {recovery_file}. Print or copy it, keep it away from this laptop, "
+            f"The recovery key is in {recovery_file.path}. Print or copy it, keep it away from this laptop, "
             "then delete the file."
         )
     else:

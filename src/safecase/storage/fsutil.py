@@ -119,14 +119,47 @@ def overwrite_and_unlink(path: Path) -> None:
 
 def write_new_private_file(path: Path, data: bytes) -> None:
     """Create a new 0600 file (never overwriting one) for something the user asked to export."""
-    refuse_symlink(path, "file")
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), FILE_MODE)
-    except FileExistsError as exc:
-        raise VaultStateError(f"{path} already exists; SafeCase will not overwrite it. Choose another name.") from exc
-    except OSError as exc:
-        raise VaultStateError(f"Cannot create {path}: {exc.strerror}.") from exc
+    fd = _create_new_private_file(path)
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
+
+
+def _create_new_private_file(path: Path) -> int:
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise VaultStateError(f"{path} already exists; SafeCase will not overwrite it. Choose another name.")
+    try:
+        return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), FILE_MODE)
+    except FileExistsError as exc:
+        raise VaultStateError(f"{path} already exists; SafeCase will not overwrite it. Choose another name.") from exc
+    except OSError as exc:
+        raise VaultStateError(f"Cannot create {path}: {exc.strerror}.") from exc
+
+
+class ReservedFile:
+    """A new, empty 0600 file claimed before a long operation whose result must end up in it.
+
+    Claiming first means a bad path is reported before anything irreversible happens (for the recovery key: before
+    the vault exists); `discard` removes the empty file if the operation fails.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = _create_new_private_file(path)
+
+    def fill(self, data: bytes) -> None:
+        if self._fd is None:
+            raise ValueError("the reserved file was already filled or discarded")
+        fd, self._fd = self._fd, None
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    def discard(self) -> None:
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            os.close(fd)
+            with contextlib.suppress(FileNotFoundError):
+                self.path.unlink()
