@@ -138,13 +138,13 @@ def test_shred_asks_for_confirmation(cli: Cli, vault: Path) -> None:
     assert cli("shred", answers=("SHRED",)).code == 0
 
 
-def test_check_names_the_damaged_page_of_a_flipped_database_byte(cli: Cli, vault: Path) -> None:
+@pytest.mark.parametrize("page", [1, 3])
+def test_check_names_the_damaged_page_of_a_flipped_database_byte(cli: Cli, vault: Path, page: int) -> None:
     for i in range(20):
         cli("record", "add", "tag", stdin=json.dumps({"label": f"tag {i}" * 50}))
     database = vault / "vault.db"
     os.truncate(vault / "vault.db-wal", 0) if (vault / "vault.db-wal").exists() else None
     data = bytearray(database.read_bytes())
-    page = 3
     data[16384 * (page - 1) + 500] ^= 0x40
     database.write_bytes(bytes(data))
     result = cli("check")

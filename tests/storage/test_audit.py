@@ -113,3 +113,29 @@ def test_check_finds_a_version_that_differs_from_what_the_audit_chain_recorded(s
     )
     problems = check_vault(session).problems
     assert any("audit" in p and "does not match" in p for p in problems), problems
+
+
+def test_check_finds_a_current_state_edited_behind_the_history(session: VaultSession) -> None:
+    _fill(session, 2)
+    session.db.execute("UPDATE records SET body = json_set(body, '$.label', 'Someone Else') WHERE kind = 'tag'")
+    problems = check_vault(session).problems
+    assert any("differs from its newest stored version" in p for p in problems), problems
+
+
+def test_check_finds_a_version_stored_without_an_audit_entry(session: VaultSession) -> None:
+    from safecase.storage.records import Derived, RecordVersion
+
+    session.records.apply_version(
+        RecordVersion(
+            "0b6f1c2e-0000-4000-8000-0000000000aa",
+            "tag",
+            "0000001800000000000.0000.00000000000000aa",
+            False,
+            {"label": "smuggled"},
+            "00000000000000aa",
+            "2027-01-15T08:00:00.000Z",
+        ),
+        Derived((), "smuggled", ""),
+    )
+    problems = check_vault(session).problems
+    assert any("without an audit entry" in p for p in problems), problems

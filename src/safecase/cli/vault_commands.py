@@ -9,7 +9,7 @@ from safecase.errors import ExitCode, UsageError
 from safecase.services.check import CheckReport, check_vault
 from safecase.services.demo import fill_demo_vault
 from safecase.services.vault import CreatedVault
-from safecase.storage.database import DamagedDatabaseError
+from safecase.storage.database import DamagedDatabaseError, KeyMismatchError
 from safecase.storage.fsutil import ReservedFile
 from safecase.storage.identity_store import load_identity
 from safecase.storage.vault_folder import refuse_existing_vault_target
@@ -101,7 +101,7 @@ def check(ctx: CliContext) -> int:
     try:
         with ctx.vaults.unlock(ctx.vault_root(), passphrase) as session:
             report = check_vault(session)
-    except DamagedDatabaseError:
+    except (DamagedDatabaseError, KeyMismatchError):  # the header's AEAD already proved the key right
         pages = ctx.vaults.damaged_pages(ctx.vault_root(), passphrase)
         report = CheckReport(problems=["database pages: " + ("; ".join(pages[:5]) or "the schema is unreadable")])
     if ctx.wants_json:

@@ -47,6 +47,12 @@ def version_problems(db: Database) -> str:
     ):
         if body_digest(body) != digest:
             return f"version {revision} of record {record_id} does not match its hash"
+    for record_id, body, digest in db.execute(
+        "SELECT r.id, r.body, v.body_sha256 FROM records r JOIN record_versions v"
+        " ON v.record_num = r.num AND v.revision = r.revision"
+    ):
+        if body_digest(body) != digest:
+            return f"the current state of record {record_id} differs from its newest stored version"
     return ""
 
 
@@ -70,4 +76,11 @@ def versions_missing_from_audit(db: Database) -> str:
         )
         if logged is None or stored is None or stored[0] != logged.body_sha256:
             return f"the version of record {subject} logged in audit entry {seq} does not match the stored history"
+    unlogged = db.query_one(
+        "SELECT r.id, v.revision FROM record_versions v JOIN records r ON r.num = v.record_num"
+        " WHERE NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.subject = r.id AND a.action LIKE 'record.%'"
+        " AND a.detail LIKE '% ' || v.revision || ' %') LIMIT 1"
+    )
+    if unlogged:
+        return f"version {unlogged[1]} of record {unlogged[0]} was stored without an audit entry"
     return ""
