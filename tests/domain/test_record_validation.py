@@ -200,4 +200,8 @@ def test_a_body_must_be_an_object(body: object) -> None:
 
 
 def test_non_string_keys_are_unknown_fields() -> None:
-    rejects(Kind.TAG, {"label": "x", 1: "y"}, "1", "unknown field")
+    rejects(Kind.TAG, {"label": "x", 1: "y"}, "(a field with an unexpected name)", "unknown field")
+
+
+def test_an_unknown_key_that_looks_like_content_is_not_echoed() -> None:
+    rejects(Kind.TAG, {"label": "x", "김영희 +86 139 1234 5678": "y"}, "(a field with an unexpected name)", "unknown")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -54,7 +55,8 @@ def run(
     """Parse and run one command; every expected failure becomes one line on stderr and an exit code."""
     parser = build_parser()
     try:
-        args = parser.parse_args(list(argv))
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):  # argparse prints to sys.*
+            args = parser.parse_args(list(argv))
     except SystemExit as exit_request:
         return int(exit_request.code or 0)
     if args.command is None:

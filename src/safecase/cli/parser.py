@@ -25,7 +25,7 @@ def _common_options(*, with_json: bool = False) -> Parser:
     """Options accepted before or after the command name (defaults suppressed so either position works)."""
     common = Parser(add_help=False)
     group = common.add_argument_group("vault and secrets")
-    group.add_argument("--vault", type=Path, default=argparse.SUPPRESS, metavar="DIR", help="vault folder")
+    group.add_argument("--vault", type=_folder_path, default=argparse.SUPPRESS, metavar="DIR", help="vault folder")
     group.add_argument(
         "--passphrase-file",
         type=Path,
@@ -134,6 +134,12 @@ def _record_commands(record: argparse.ArgumentParser, common_json: Parser) -> No
     restore.add_argument("id", metavar="ID")
     restore.add_argument("revision", metavar="REVISION")
     add("schema", "print the JSON Schema of KIND").add_argument("kind", choices=KINDS, metavar="KIND")
+
+
+def _folder_path(text: str) -> Path:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must name a folder")
+    return Path(text)
 
 
 def _positive_int(text: str) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ from safecase.domain.merge_patch import apply_merge_patch
 from safecase.domain.records import display_title, json_schema
 from safecase.errors import ExitCode, UsageError
 from safecase.services.importer import detect_format, import_rows, read_rows
+from safecase.services.input_files import parse_json, read_input_text
 from safecase.services.records import RecordService
 from safecase.services.search import SearchService
 from safecase.storage.records import RecordState, RecordVersion
@@ -156,20 +156,9 @@ def _marked(text: str, spans: tuple[tuple[int, int], ...]) -> str:
 
 def _read_json_input(ctx: CliContext) -> Any:
     path: Path | None = ctx.option("file")
-    source = str(path) if path else "standard input"
-    try:
-        if path is not None and str(path) != "-":
-            if path.stat().st_size > MAX_JSON_INPUT:
-                raise UsageError(f"{path} is larger than {MAX_JSON_INPUT // 2**20} MiB.")
-            text = path.read_text(encoding="utf-8-sig")
-        else:
-            text = ctx.stdin.read(MAX_JSON_INPUT + 1)
-            if len(text) > MAX_JSON_INPUT:
-                raise UsageError(f"The JSON on standard input is larger than {MAX_JSON_INPUT // 2**20} MiB.")
-        return json.loads(text)
-    except (FileNotFoundError, IsADirectoryError):
-        raise UsageError(f"{source} is not a readable file.") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{source} is not UTF-8 text.") from None
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{source} is not valid JSON (line {exc.lineno}, column {exc.colno}).") from None
+    if path is not None and str(path) != "-":
+        return parse_json(read_input_text(path, MAX_JSON_INPUT), str(path))
+    text = ctx.stdin.read(MAX_JSON_INPUT + 1)
+    if len(text) > MAX_JSON_INPUT:
+        raise UsageError(f"The JSON on standard input is larger than {MAX_JSON_INPUT // 2**20} MiB.")
+    return parse_json(text, "standard input")

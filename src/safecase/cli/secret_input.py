@@ -24,15 +24,24 @@ def read_secret_file(path: Path, what: str) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise UsageError(f"The {what} file {path} is not UTF-8 text.") from None
-    first_line = text.splitlines()[0] if text else ""
+    first_line = text.split("\n", 1)[0].removesuffix("\r")  # only a real line break ends it, not U+2028 etc.
     if not first_line:
         raise UsageError(f"The {what} file {path} is empty: write the {what} on its first line.")
     return first_line
 
 
+_NON_INTERACTIVE_OPTION = {
+    "passphrase": "--passphrase-file FILE",
+    "new passphrase": "--new-passphrase-file FILE",
+    "repeat the new passphrase": "--new-passphrase-file FILE",
+    "recovery key": "--recovery-key-file FILE",
+}
+
+
 def terminal_prompt(label: str) -> str:
     if not sys.stdin.isatty():
-        raise UsageError(f"No terminal to ask for the {label}: give it in a file with the matching --…-file option.")
+        option = _NON_INTERACTIVE_OPTION.get(label.lower(), "--yes")
+        raise UsageError(f"No terminal to ask for this ({label}): use {option}.")
     return getpass.getpass(f"{label}: ")
 
 

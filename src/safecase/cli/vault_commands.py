@@ -84,7 +84,7 @@ def rotate_key(ctx: CliContext) -> int:
 def shred(ctx: CliContext) -> int:
     root = ctx.vault_root()
     if not ctx.args.yes:
-        answer = ctx.prompt(f"Type SHRED to destroy the keys of the vault at {root}")
+        answer = ctx.prompt("Type SHRED to destroy the vault's keys")
         if answer.strip() != "SHRED":
             raise UsageError("Not confirmed; nothing was destroyed.")
     ctx.vaults.shred(root)

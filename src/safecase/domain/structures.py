@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -10,6 +11,8 @@ from typing import Any
 
 from safecase.domain.fields import ABSENT, LIST_MAX, At, FieldType, Reference
 from safecase.domain.kinds import Kind
+
+_FIELD_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 
 @dataclass(frozen=True)
@@ -124,7 +127,11 @@ class Obj(FieldType):
             raise at.error(f"must be {self.describe()}")
         for key in value:
             if not isinstance(key, str) or key not in self._names:
-                raise at.key(str(key)).error(f"unknown field; see `safecase record schema {at.kind}`")
+                # Name the field only when it looks like a field name: a stray value in a key must not be echoed.
+                shown = (
+                    key if isinstance(key, str) and _FIELD_NAME.fullmatch(key) else "(a field with an unexpected name)"
+                )
+                raise at.key(shown).error(f"unknown field; see `safecase record schema {at.kind}`")
         result: dict[str, Any] = {}
         for prop in self.props:
             item = prop.type.validate(value[prop.name], at.key(prop.name)) if prop.name in value else ABSENT

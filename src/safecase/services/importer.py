@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,10 +16,12 @@ from typing import Any
 from safecase.domain.kinds import Kind
 from safecase.domain.records import json_schema
 from safecase.errors import SafeCaseError, UsageError, ValidationError
+from safecase.services.input_files import parse_json, read_input_text
 from safecase.services.records import PendingWrite, RecordService
 
 MAX_IMPORT_BYTES = 512 * 1024 * 1024
 MAX_ROWS = 1_000_000
+CSV_CELL_LIMIT = 4_000_000  # above the longest text field (1,000,000 characters), so such rows get a field error
 _TRUE = {"true", "yes", "1", "y"}
 _FALSE = {"false", "no", "0", "n"}
 
@@ -35,17 +36,7 @@ def detect_format(path: Path, explicit: str | None) -> str:
 
 
 def read_rows(path: Path, file_format: str) -> list[dict[str, Any]]:
-    try:
-        size = path.stat().st_size
-        if size > MAX_IMPORT_BYTES:
-            raise UsageError(f"{path} is larger than {MAX_IMPORT_BYTES // 2**20} MiB; split it into smaller files.")
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise UsageError(f"{path} does not exist.") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{path} is not UTF-8 text; save it as UTF-8 and try again.") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path} is a folder, not a file.") from None
+    text = read_input_text(path, MAX_IMPORT_BYTES)
     rows = list(_parse(text, file_format))
     if not rows:
         raise UsageError(f"{path} holds no rows to import.")
@@ -59,14 +50,11 @@ def _parse(text: str, file_format: str) -> Iterator[dict[str, Any]]:
         yield from _csv_rows(text)
         return
     values: Any
-    try:
-        if file_format == "jsonl":
-            values = _json_lines(text)
-        else:
-            document = json.loads(text)
-            values = document.get("records") if isinstance(document, dict) else document
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"The file is not valid JSON (line {exc.lineno}, column {exc.colno}).") from None
+    if file_format == "jsonl":
+        values = _json_lines(text)
+    else:
+        document = parse_json(text, "The file")
+        values = document.get("records") if isinstance(document, dict) else document
     if not isinstance(values, list):
         raise UsageError('A JSON import must be a list of rows, or an object {"records": [...]}.')
     for number, value in enumerate(values, start=1):
@@ -79,21 +67,25 @@ def _json_lines(text: str) -> list[Any]:
     values = []
     for number, line in enumerate(text.splitlines(), start=1):
         if line.strip():
-            try:
-                values.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise UsageError(f"Line {number} is not valid JSON (column {exc.colno}).") from None
+            values.append(parse_json(line, f"Line {number}"))
     return values
 
 
 def _csv_rows(text: str) -> Iterator[dict[str, Any]]:
+    csv.field_size_limit(CSV_CELL_LIMIT)
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    if not reader.fieldnames or "kind" not in reader.fieldnames:
-        raise UsageError("A CSV import needs a header row with a 'kind' column.")
-    for number, cells in enumerate(reader, start=1):
-        if None in cells:
-            raise UsageError(f"row {number}: more cells than columns.")
-        yield _row_from_cells(number, cells)
+    try:
+        if not reader.fieldnames or "kind" not in reader.fieldnames:
+            raise UsageError("A CSV import needs a header row with a 'kind' column.")
+        for number, cells in enumerate(reader, start=1):
+            if None in cells:
+                raise UsageError(f"row {number}: more cells than columns.")
+            yield _row_from_cells(number, cells)
+    except csv.Error:
+        raise UsageError(
+            f"The CSV file is malformed near line {reader.line_num} (a cell over {CSV_CELL_LIMIT:,} characters, "
+            "or an unclosed quote)."
+        ) from None
 
 
 def _row_from_cells(number: int, cells: dict[str, str]) -> dict[str, Any]:
@@ -131,10 +123,10 @@ def _convert(number: int, column: str, cell: str, schema: dict[str, Any]) -> Any
             raise ValueError
         if kind == "array":
             if cell.lstrip().startswith("["):
-                return json.loads(cell)
+                return parse_json(cell, f"row {number}, column {column}")
             return [part.strip() for part in cell.split(";") if part.strip()]
-    except (ValueError, json.JSONDecodeError):
-        raise ValidationError(f"row {number}: {cell!r} is not a valid {kind}", column) from None
+    except (ValueError, RecursionError, UsageError):
+        raise ValidationError(f"row {number}: the cell in column {column} is not a valid {kind}") from None
     return cell
 
 
@@ -152,7 +144,7 @@ def _kind(number: int, value: object) -> Kind:
         return Kind(str(value))
     except ValueError:
         kinds = ", ".join(k.value for k in Kind)
-        raise UsageError(f"row {number}: unknown kind {str(value)[:40]!r}; use one of {kinds}.") from None
+        raise ValidationError(f"row {number}: the kind is not one SafeCase knows; use one of {kinds}.") from None
 
 
 def import_rows(records: RecordService, rows: list[dict[str, Any]]) -> dict[str, int]:

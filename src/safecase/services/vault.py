@@ -19,7 +19,7 @@ from safecase.crypto.recovery_key import RecoveryKey, generate_recovery_key
 from safecase.crypto.secrets import SecretBytes, check_new_passphrase
 from safecase.crypto.subkeys import PURPOSE_SQLCIPHER, derive_subkey
 from safecase.domain.clock import Clock, iso_from_ms
-from safecase.errors import IntegrityError, VaultStateError
+from safecase.errors import IntegrityError, VaultStateError, WrongSecretError
 from safecase.services.session import VaultSession
 from safecase.storage import fsutil, integrity
 from safecase.storage.database import (
@@ -125,7 +125,15 @@ class VaultService:
         header = self.read_header(folder)
         self._policy.check(header.kdf)
         kek = derive_kek(passphrase, header.kdf)
-        master = SecretBytes(header.unwrap_with_kek(kek))
+        try:
+            master = SecretBytes(header.unwrap_with_kek(kek))
+        except WrongSecretError as wrong:
+            if _backup_differs(folder):
+                raise WrongSecretError(
+                    f"{wrong.message} If you are sure of it, the header may have been altered: its backup differs; "
+                    f"try `safecase header restore {folder.header_backup}`."
+                ) from None
+            raise
         return self._open_with(folder, header, master, kek=kek)
 
     def unlock_with_recovery_key(self, root: Path, recovery_key: RecoveryKey) -> VaultSession:
@@ -274,7 +282,10 @@ class VaultService:
         fsutil.refuse_symlink(folder.root, "vault folder")
         if not folder.database.is_file():
             raise VaultStateError(f"No vault database at {folder.database}: there is nothing to restore a header to.")
-        header = VaultHeader.from_bytes(fsutil.read_small_file(header_file, HEADER_SIZE_LIMIT, "header backup"))
+        try:
+            header = VaultHeader.from_bytes(fsutil.read_small_file(header_file, HEADER_SIZE_LIMIT, "header backup"))
+        except IntegrityError:
+            raise IntegrityError(f"{header_file} is not a SafeCase header backup, or it is damaged.") from None
         kek = None
         if recovery_key is not None:
             master = SecretBytes(header.unwrap_with_recovery_key(recovery_key))
@@ -304,3 +315,10 @@ def _required(recovery_key: RecoveryKey | None) -> RecoveryKey:
     if recovery_key is None:
         raise ValueError("either a passphrase key or a recovery key is needed")
     return recovery_key
+
+
+def _backup_differs(folder: VaultFolder) -> bool:
+    try:
+        return _backup_is_intact(folder) and folder.read_header_bytes(use_backup=True) != folder.read_header_bytes()
+    except (IntegrityError, VaultStateError):
+        return False

@@ -211,6 +211,11 @@ def translate_database_error(error: Exception) -> Exception:
         return VaultStateError("The vault is busy in another SafeCase window or command; close it and try again.")
     if "readonly" in text or "read-only" in text:
         return VaultStateError("The vault is read-only here. Make the folder and its files writable and try again.")
+    if "constraint" in text:
+        return VaultStateError(
+            "This change conflicts with data written at the same moment (another SafeCase window?). Nothing was "
+            "changed; try again."
+        )
     if "disk is full" in text or "disk i/o" in text:
         return VaultStateError("The disk is full or failing; nothing was changed. Free some space and try again.")
     return DamagedDatabaseError()
