@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from safecase.domain.clock import iso_from_ms
+from safecase.domain.ids import RecordId
 from safecase.domain.kinds import Kind
-from safecase.domain.records import references, validate_body
+from safecase.domain.records import references, validate_body, withdrawal_of
 from safecase.errors import NotFoundError, SafeCaseError, ValidationError
 from safecase.services.records import RecordService
 from safecase.services.session import VaultSession
@@ -175,3 +176,30 @@ def test_applying_the_same_versions_in_any_order_gives_the_same_state(
             store.apply_version(version, Derived((), version.body["label"], ""))
         states.append([store.get(rid) for rid in record_ids])
     assert states[0] == states[1]
+
+
+def test_a_withdrawal_must_concern_the_same_person(session: VaultSession) -> None:
+    records = RecordService(session)
+    first = records.add(Kind.PERSON, make_body(Kind.PERSON))
+    second = records.add(Kind.PERSON, make_body(Kind.PERSON, pseudonym="P-0043"))
+    consent = records.add(Kind.CONSENT, make_body(Kind.CONSENT, subject_person_id=first.id))
+    stray = withdrawal_of(
+        consent.id, {**consent.body, "subject_person_id": second.id}, method="written", given_on="2024-06-01"
+    )
+    with pytest.raises(ValidationError, match="another person"):
+        records.add(Kind.CONSENT, stray)
+    records.add(
+        Kind.CONSENT, withdrawal_of(RecordId(consent.id), consent.body, method="written", given_on="2024-06-01")
+    )
+
+
+def test_a_consent_cannot_withdraw_itself(session: VaultSession) -> None:
+    records = RecordService(session)
+    person = records.add(Kind.PERSON, make_body(Kind.PERSON))
+    own_id = "0b6f1c2e-0000-4000-8000-0000000000c1"
+    with pytest.raises(ValidationError, match="itself"):
+        records.add(
+            Kind.CONSENT,
+            withdrawal_of(own_id, {"subject_person_id": person.id}, method="written", given_on="2024-06-01"),  # type: ignore[arg-type]
+            record_id=own_id,
+        )

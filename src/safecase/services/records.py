@@ -149,8 +149,22 @@ class RecordService:
     def _derive(self, write: PendingWrite, batch_kinds: dict[str, str]) -> Derived:
         refs = references(write.kind, write.body)
         self._check_targets(refs, batch_kinds)
+        if write.kind is Kind.CONSENT and "withdraws_consent_id" in write.body:
+            self._check_withdrawal(write)
         document = search_document(write.kind, write.body)
         return Derived(tuple(Link(r.field, r.target_id) for r in refs), document.title, document.text)
+
+    def _check_withdrawal(self, write: PendingWrite) -> None:
+        """A withdrawal concerns the same person as the consent it withdraws, and never itself."""
+        target_id = write.body["withdraws_consent_id"]
+        if target_id == write.record_id:
+            raise ValidationError("a consent cannot withdraw itself", "withdraws_consent_id")
+        withdrawn = self._store.get(target_id)
+        if withdrawn is not None and withdrawn.body.get("subject_person_id") != write.body.get("subject_person_id"):
+            raise ValidationError(
+                "the consent it withdraws is about another person; use the same subject_person_id",
+                "withdraws_consent_id",
+            )
 
     def _check_targets(self, refs: Iterable[Any], batch_kinds: dict[str, str]) -> None:
         refs = list(refs)
