@@ -298,3 +298,11 @@ def test_typed_json_is_read_after_the_passphrase_prompt(tmp_path: Path, clock: o
     assert code == 0, err
     assert events == ["prompt Passphrase at 0"]  # nothing of the JSON was read before the passphrase
     assert "Ctrl+D" in err
+
+
+def test_search_reads_the_query_from_standard_input_to_keep_it_out_of_shell_history(cli: Cli, vault: Path) -> None:
+    add(cli, "person", {"names": {"hangul": "윤미래", "romanized": "Yun Mi-rae"}})
+    for args in (("search", "--json"), ("search", "-", "--json")):
+        hits = json.loads(cli(*args, stdin="윤미래\n").out)
+        assert [h["kind"] for h in hits] == ["person"]
+    assert cli("search", stdin="\n").code == 2

@@ -95,7 +95,12 @@ def build_parser() -> Parser:
     importer.add_argument("file", type=Path, metavar="FILE")
     importer.add_argument("--format", choices=["json", "jsonl", "csv"], help="default: from the file name")
     search = add("search", "full-text search (Korean, Chinese, English)", json=True)
-    search.add_argument("query", metavar="QUERY")
+    search.add_argument(
+        "query",
+        nargs="?",
+        metavar="QUERY",
+        help="what to find; leave it out (or give -) to type it, which keeps names out of shell history",
+    )
     search.add_argument("--limit", type=_positive_int, default=20, metavar="N")
     return parser
 

@@ -17,6 +17,7 @@ from safecase.services.search import SearchService
 from safecase.storage.records import RecordState, RecordVersion
 
 MAX_JSON_INPUT = 64 * 1024 * 1024
+MAX_QUERY_CHARACTERS = 10_000
 
 
 def record(ctx: CliContext) -> int:
@@ -76,8 +77,17 @@ def import_file(ctx: CliContext) -> int:
 
 
 def search(ctx: CliContext) -> int:
+    query: str | None = ctx.args.query
+    typed = query in (None, "-")
+    if typed and not ctx.stdin.isatty():
+        query = _read_query(ctx)
+        typed = False
     with ctx.unlock() as session:
-        results = SearchService(session).search(ctx.args.query, ctx.args.limit)
+        if typed:
+            ctx.note("Search for:")
+            query = _read_query(ctx)
+        assert query is not None
+        results = SearchService(session).search(query, ctx.args.limit)
     if ctx.wants_json:
         ctx.emit_json(
             [
@@ -103,6 +113,13 @@ def search(ctx: CliContext) -> int:
             ctx.say(f"{result.record.id}  {result.title}")
             ctx.say(f"    {_marked(result.snippet.text, result.snippet.highlights)}")
     return ExitCode.OK
+
+
+def _read_query(ctx: CliContext) -> str:
+    query = ctx.stdin.readline(MAX_QUERY_CHARACTERS).strip()
+    if not query:
+        raise UsageError("Nothing to search for: give a word, a name or a place.")
+    return query
 
 
 def state_json(state: RecordState) -> dict[str, Any]:

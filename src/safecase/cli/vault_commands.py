@@ -11,7 +11,6 @@ from safecase.services.demo import fill_demo_vault
 from safecase.services.vault import CreatedVault
 from safecase.storage.database import DamagedDatabaseError, KeyMismatchError
 from safecase.storage.fsutil import ReservedFile
-from safecase.storage.identity_store import load_identity
 from safecase.storage.vault_folder import refuse_existing_vault_target
 
 
@@ -119,7 +118,7 @@ def check(ctx: CliContext) -> int:
 
 def identity(ctx: CliContext) -> int:
     with ctx.unlock() as session:
-        stored = load_identity(session.db)
+        stored = session.identity_record()
     public = stored.identity.public()
     facts = {
         "name": stored.display_name,

@@ -14,6 +14,7 @@ from safecase.domain.clock import Clock, iso_from_ms
 from safecase.domain.hlc import HybridLogicalClock, Revision
 from safecase.storage.audit import AuditLog
 from safecase.storage.database import Database
+from safecase.storage.identity_store import IdentityRecord, load_identity
 from safecase.storage.records import RecordStore
 from safecase.storage.search_index import SearchIndex
 from safecase.storage.vault_folder import VaultFolder
@@ -63,6 +64,10 @@ class VaultSession:
         self.audit.append(self.now_iso(), action, subject, detail)
         if self.audit.needs_checkpoint():
             self.audit.checkpoint(self.identity, self.now_iso())
+
+    def identity_record(self) -> IdentityRecord:
+        """The identity with the name and organisation it was created with."""
+        return load_identity(self.db)
 
     def close(self) -> None:
         """Sign the audit tip, close the database, wipe keys. Safe to call twice."""
