@@ -73,3 +73,8 @@ def b64url_decode_strict(text: str) -> bytes:
     if b64url_encode(data) != text:
         raise ValueError("non-canonical base64url")
     return data
+
+
+def length_prefixed(*parts: bytes) -> bytes:
+    """Unambiguous concatenation for hash and KDF inputs: each part preceded by its 2-byte length."""
+    return b"".join(len(part).to_bytes(2, "big") + part for part in parts)

@@ -24,6 +24,7 @@ from safecase.crypto.encoding import (
     b64url_decode_strict,
     b64url_encode,
     canonical_json,
+    length_prefixed,
     parse_json,
 )
 from safecase.errors import IntegrityError, UsageError
@@ -39,10 +40,6 @@ _BAD_SIGNATURE = "The signature does not verify: the data was altered or not sig
 _BAD_PRIVATE = "The stored vault identity is damaged: restore the vault from a backup"
 _BAD_QR = "This is not a SafeCase identity code: scan the code shown in the other person's SafeCase"
 _QR_MISMATCH = "This identity code was altered: its fingerprint does not match its keys"
-
-
-def _length_prefixed(*parts: bytes) -> bytes:
-    return b"".join(len(part).to_bytes(2, "big") + part for part in parts)
 
 
 @dataclass(frozen=True)
@@ -69,7 +66,7 @@ class PublicIdentity:
 
     def fingerprint_digest(self) -> bytes:
         """SHA-512 over the label and both public keys: what the fingerprint digits are cut from."""
-        material = _length_prefixed(_FINGERPRINT_LABEL, self.ed25519_public_bytes, self.age_recipient.encode("ascii"))
+        material = length_prefixed(_FINGERPRINT_LABEL, self.ed25519_public_bytes, self.age_recipient.encode("ascii"))
         return hashlib.sha512(material).digest()
 
     def fingerprint(self) -> str:

@@ -13,15 +13,13 @@ import re
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from safecase.crypto.encoding import length_prefixed
+
 SUBKEY_LENGTH = 32
 _INFO_LABEL = b"safecase subkey v1"
 _PURPOSE = re.compile(r"[a-z][a-z0-9_.-]{0,63}", re.ASCII)
 
 PURPOSE_SQLCIPHER = "sqlcipher"
-
-
-def _length_prefixed(*parts: bytes) -> bytes:
-    return b"".join(len(part).to_bytes(2, "big") + part for part in parts)
 
 
 def derive_subkey(master_key: bytes, purpose: str, vault_id: str) -> bytes:
@@ -32,7 +30,7 @@ def derive_subkey(master_key: bytes, purpose: str, vault_id: str) -> bytes:
         raise ValueError(f"invalid subkey purpose {purpose!r}")
     if not vault_id:
         raise ValueError("the vault id is required")
-    info = _length_prefixed(_INFO_LABEL, purpose.encode("ascii"), vault_id.encode("utf-8"))
+    info = length_prefixed(_INFO_LABEL, purpose.encode("ascii"), vault_id.encode("utf-8"))
     return HKDF(algorithm=hashes.SHA256(), length=SUBKEY_LENGTH, salt=None, info=info).derive(bytes(master_key))
 
 

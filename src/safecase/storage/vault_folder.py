@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from safecase.crypto.header_format import MAX_HEADER_BYTES
 from safecase.errors import VaultStateError
 from safecase.storage import fsutil
 
@@ -28,7 +29,7 @@ HEADER_NAME = "header.json"
 HEADER_BACKUP_NAME = "header.bak.json"
 DATABASE_NAME = "vault.db"
 BLOBS_NAME = "blobs"
-HEADER_SIZE_LIMIT = 64 * 1024
+HEADER_SIZE_LIMIT = MAX_HEADER_BYTES
 
 
 @dataclass(frozen=True)
