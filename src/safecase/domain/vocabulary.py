@@ -77,12 +77,12 @@ EVENT_TYPES = _vocab(
     ("sexual_violence", "Sexual violence", "성폭력"),
     ("forced_repatriation", "Forced repatriation", "강제송환"),
     ("transfer", "Transfer", "이송"),
-    ("border_crossing", "Border crossing", "국경 월경"),
+    ("border_crossing", "Border crossing", "국경 넘기"),
     ("disappearance", "Disappearance", "실종"),
     ("death_in_custody", "Death in custody", "구금 중 사망"),
     ("release", "Release", "석방"),
     ("escape", "Escape", "탈출"),
-    ("family_punishment", "Punishment of family members", "가족 연좌 처벌"),
+    ("family_punishment", "Punishment of family members", "가족 연좌제 처벌"),
     _OTHER,
 )
 
@@ -138,7 +138,7 @@ CONSENT_SCOPES = _vocab(
     "동의 범위",
     ("names_to_governments", "Name may be given to governments", "정부에 이름 제공"),
     ("names_in_public_reports", "Name may appear in public reports", "공개 보고서에 이름 게재"),
-    ("recontact", "May be contacted again", "재연락"),
+    ("recontact", "May be contacted again", "재연락 가능"),
     ("share_with_un", "May be shared with the UN", "유엔과 공유"),
 )
 
