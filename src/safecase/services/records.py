@@ -19,7 +19,7 @@ from safecase.domain.records import IMMUTABLE_KINDS, normalise_for_storage, refe
 from safecase.errors import NotFoundError, SafeCaseError, ValidationError
 from safecase.services.session import VaultSession
 from safecase.storage.audit import RecordWriteDetail
-from safecase.storage.records import Derived, Link, RecordState, RecordVersion, body_digest, canonical_json
+from safecase.storage.records import Derived, Link, RecordState, RecordVersion, canonical_json
 
 PSEUDONYM_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U: easy to read aloud and copy by hand
 
@@ -194,7 +194,7 @@ class RecordService:
             iso_from_ms(revision.wall_ms),
         )
         self._store.apply_version(version, derived)
-        detail = RecordWriteDetail(write.kind.value, str(revision), body_digest(canonical_json(write.body)))
+        detail = RecordWriteDetail(write.kind.value, version.revision, version.body_sha256)
         self._session.log(write.action, write.record_id, str(detail))
         state = self._store.get(write.record_id)
         assert state is not None

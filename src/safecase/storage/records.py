@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from safecase.storage.database import Database
@@ -34,6 +35,14 @@ class RecordVersion:
     body: dict[str, Any]
     origin_device: str
     written_at: str
+
+    @cached_property
+    def canonical_body(self) -> str:
+        return canonical_json(self.body)
+
+    @cached_property
+    def body_sha256(self) -> str:
+        return body_digest(self.canonical_body)
 
 
 @dataclass(frozen=True)
@@ -104,7 +113,7 @@ class RecordStore:
 
         `derived` must be given for a live (not deleted) version; a tombstone has no links and no search text.
         """
-        canonical = canonical_json(version.body)
+        canonical = version.canonical_body
         current = self._db.query_one("SELECT num, revision FROM records WHERE id = ?", (version.record_id,))
         becomes_current = current is None or version.revision > current[1]
         num = (
@@ -121,7 +130,7 @@ class RecordStore:
                 version.origin_device,
                 version.written_at,
                 canonical,
-                body_digest(canonical),
+                version.body_sha256,
             ),
         )
         if not becomes_current:
