@@ -12,10 +12,17 @@ class Clock(Protocol):
         """Milliseconds since the Unix epoch."""
         ...
 
+    def monotonic_ms(self) -> int:
+        """Milliseconds on a clock that never jumps (for idle times and timeouts, not for dates)."""
+        ...
+
 
 class SystemClock:
     def now_ms(self) -> int:
         return time.time_ns() // 1_000_000
+
+    def monotonic_ms(self) -> int:
+        return time.monotonic_ns() // 1_000_000
 
 
 class FakeClock:
@@ -23,12 +30,17 @@ class FakeClock:
 
     def __init__(self, start_ms: int = 1_700_000_000_000) -> None:
         self.current_ms = start_ms
+        self.elapsed_ms = 0
 
     def now_ms(self) -> int:
         return self.current_ms
 
+    def monotonic_ms(self) -> int:
+        return self.elapsed_ms
+
     def advance(self, ms: int) -> None:
         self.current_ms += ms
+        self.elapsed_ms += ms
 
 
 def iso_from_ms(ms: int) -> str:
