@@ -38,6 +38,15 @@ CREATE TABLE audit_log (
     entry_hash TEXT NOT NULL
 ) STRICT;
 
+-- table drafts
+CREATE TABLE drafts (
+    draft_key     TEXT PRIMARY KEY,            -- the record id, also for a new record not yet saved
+    kind          TEXT NOT NULL,
+    base_revision TEXT,                        -- the revision the draft started from; NULL for a new record
+    body          TEXT NOT NULL,
+    saved_at      TEXT NOT NULL
+) STRICT;
+
 -- table identity
 CREATE TABLE identity (
     id           INTEGER PRIMARY KEY CHECK (id = 1),
@@ -136,7 +145,7 @@ END;
 
 -- view case_list
 CREATE VIEW case_list AS
-SELECT id, revision, created_at, updated_at,
+SELECT num, id, revision, created_at, updated_at,
        body ->> '$.title' AS title,
        body ->> '$.status' AS status,
        body ->> '$.sensitivity' AS sensitivity,
@@ -145,38 +154,45 @@ FROM records WHERE kind = 'case' AND deleted = 0;
 
 -- view consent_list
 CREATE VIEW consent_list AS
-SELECT id, revision, created_at, updated_at,
-       body ->> '$.subject_person_id' AS subject_person_id,
-       body ->> '$.testimony_id' AS testimony_id,
-       body ->> '$.given_on' AS given_on,
-       body ->> '$.withdraws_consent_id' AS withdraws_consent_id,
-       body ->> '$.scopes.names_to_governments' AS names_to_governments,
-       body ->> '$.scopes.names_in_public_reports' AS names_in_public_reports,
-       body ->> '$.scopes.recontact' AS recontact,
-       body ->> '$.scopes.share_with_un' AS share_with_un
-FROM records WHERE kind = 'consent' AND deleted = 0;
+SELECT r.num, r.id, r.revision, r.created_at, r.updated_at,
+       r.body ->> '$.subject_person_id' AS subject_person_id,
+       p.body ->> '$.pseudonym' AS subject_pseudonym,
+       r.body ->> '$.testimony_id' AS testimony_id,
+       r.body ->> '$.given_on' AS given_on,
+       r.body ->> '$.withdraws_consent_id' AS withdraws_consent_id,
+       r.body ->> '$.scopes.names_to_governments' AS names_to_governments,
+       r.body ->> '$.scopes.names_in_public_reports' AS names_in_public_reports,
+       r.body ->> '$.scopes.recontact' AS recontact,
+       r.body ->> '$.scopes.share_with_un' AS share_with_un
+FROM records AS r LEFT JOIN records AS p ON p.id = r.body ->> '$.subject_person_id'
+WHERE r.kind = 'consent' AND r.deleted = 0;
 
 -- view contact_list
 CREATE VIEW contact_list AS
-SELECT id, revision, created_at, updated_at,
-       body ->> '$.person_id' AS person_id,
-       body ->> '$.type' AS type,
-       body ->> '$.relation' AS relation
-FROM records WHERE kind = 'contact' AND deleted = 0;
+SELECT r.num, r.id, r.revision, r.created_at, r.updated_at,
+       r.body ->> '$.person_id' AS person_id,
+       p.body ->> '$.pseudonym' AS person_pseudonym,
+       r.body ->> '$.type' AS type,
+       r.body ->> '$.relation' AS relation
+FROM records AS r LEFT JOIN records AS p ON p.id = r.body ->> '$.person_id'
+WHERE r.kind = 'contact' AND r.deleted = 0;
 
 -- view event_list
 CREATE VIEW event_list AS
-SELECT id, revision, created_at, updated_at,
-       body ->> '$.type' AS type,
-       body ->> '$.title' AS title,
-       body ->> '$.date' AS date,
-       body ->> '$.location_id' AS location_id,
-       body ->> '$.people_count' AS people_count
-FROM records WHERE kind = 'event' AND deleted = 0;
+SELECT r.num, r.id, r.revision, r.created_at, r.updated_at,
+       r.body ->> '$.type' AS type,
+       r.body ->> '$.title' AS title,
+       r.body ->> '$.date' AS date,
+       r.body ->> '$.location_id' AS location_id,
+       coalesce(l.body ->> '$.names.ko', l.body ->> '$.names.en', l.body ->> '$.names.zh',
+                l.body ->> '$.names.romanized') AS location_name,
+       r.body ->> '$.people_count' AS people_count
+FROM records AS r LEFT JOIN records AS l ON l.id = r.body ->> '$.location_id'
+WHERE r.kind = 'event' AND r.deleted = 0;
 
 -- view location_list
 CREATE VIEW location_list AS
-SELECT id, revision, created_at, updated_at,
+SELECT num, id, revision, created_at, updated_at,
        body ->> '$.type' AS type,
        body ->> '$.names.ko' AS name_ko,
        body ->> '$.names.en' AS name_en,
@@ -186,7 +202,7 @@ FROM records WHERE kind = 'location' AND deleted = 0;
 
 -- view observation_list
 CREATE VIEW observation_list AS
-SELECT id, revision, created_at, updated_at,
+SELECT num, id, revision, created_at, updated_at,
        body ->> '$.type' AS type,
        body ->> '$.date' AS date,
        body ->> '$.location_id' AS location_id,
@@ -197,7 +213,7 @@ FROM records WHERE kind = 'observation' AND deleted = 0;
 
 -- view person_list
 CREATE VIEW person_list AS
-SELECT id, revision, created_at, updated_at,
+SELECT num, id, revision, created_at, updated_at,
        body ->> '$.pseudonym' AS pseudonym,
        body ->> '$.names.hangul' AS name_hangul,
        body ->> '$.names.romanized' AS name_romanized,
@@ -211,25 +227,27 @@ FROM records WHERE kind = 'person' AND deleted = 0;
 
 -- view route_list
 CREATE VIEW route_list AS
-SELECT id, revision, created_at, updated_at,
+SELECT num, id, revision, created_at, updated_at,
        body ->> '$.title' AS title,
        json_array_length(body, '$.event_ids') AS event_count
 FROM records WHERE kind = 'route' AND deleted = 0;
 
 -- view tag_list
 CREATE VIEW tag_list AS
-SELECT id, revision, created_at, updated_at,
+SELECT num, id, revision, created_at, updated_at,
        body ->> '$.label' AS label,
        body ->> '$.label_ko' AS label_ko
 FROM records WHERE kind = 'tag' AND deleted = 0;
 
 -- view testimony_list
 CREATE VIEW testimony_list AS
-SELECT id, revision, created_at, updated_at,
-       body ->> '$.interviewee_id' AS interviewee_id,
-       body ->> '$.interviewer' AS interviewer,
-       body ->> '$.date' AS date,
-       body ->> '$.place' AS place,
-       body ->> '$.language' AS language
-FROM records WHERE kind = 'testimony' AND deleted = 0;
+SELECT r.num, r.id, r.revision, r.created_at, r.updated_at,
+       r.body ->> '$.interviewee_id' AS interviewee_id,
+       p.body ->> '$.pseudonym' AS interviewee_pseudonym,
+       r.body ->> '$.interviewer' AS interviewer,
+       r.body ->> '$.date' AS date,
+       r.body ->> '$.place' AS place,
+       r.body ->> '$.language' AS language
+FROM records AS r LEFT JOIN records AS p ON p.id = r.body ->> '$.interviewee_id'
+WHERE r.kind = 'testimony' AND r.deleted = 0;
 

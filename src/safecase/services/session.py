@@ -14,7 +14,9 @@ from safecase.domain.clock import Clock, iso_from_ms
 from safecase.domain.hlc import HybridLogicalClock, Revision
 from safecase.storage.audit import AuditLog
 from safecase.storage.database import Database
+from safecase.storage.drafts import DraftStore
 from safecase.storage.identity_store import IdentityRecord, load_identity
+from safecase.storage.listing import ListViews
 from safecase.storage.records import RecordStore
 from safecase.storage.search_index import SearchIndex
 from safecase.storage.vault_folder import VaultFolder
@@ -42,6 +44,8 @@ class VaultSession:
         self.audit = AuditLog(db, meta.device_id, actor=_actor_name())
         self.search = SearchIndex(db)
         self.records = RecordStore(db, self.search)
+        self.lists = ListViews(db)
+        self.drafts = DraftStore(db)
 
     @property
     def vault_id(self) -> str:
