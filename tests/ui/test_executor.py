@@ -37,8 +37,12 @@ def run_to_end(qtbot: QtBot, executor: DatabaseExecutor, operation: Any) -> tupl
 
 def test_operations_run_in_order_on_one_other_thread(qtbot: QtBot, executor: DatabaseExecutor) -> None:
     seen: list[tuple[int, str]] = []
+
+    def numbered(number: int) -> Any:
+        return lambda _context: (number, threading.current_thread().name)
+
     for number in range(20):
-        executor.submit(lambda _context, n=number: (n, threading.current_thread().name), on_success=seen.append)
+        executor.submit(numbered(number), on_success=seen.append)
     qtbot.waitUntil(lambda: len(seen) == 20)
     assert [number for number, _ in seen] == list(range(20))
     assert {name for _, name in seen} == {"safecase-database"}
@@ -151,7 +155,7 @@ def test_workspace_is_opened_used_and_closed_on_the_worker(
         context.set_workspace(Workspace(vaults.unlock(created_vault.folder, PASSPHRASE)))
 
     run_to_end(qtbot, executor, unlock)
-    results, errors = run_to_end(
+    _, errors = run_to_end(
         qtbot, executor, lambda context: context.workspace.records.add(Kind.PERSON, make_body(Kind.PERSON)).id
     )
     assert errors == []

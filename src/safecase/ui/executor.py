@@ -196,9 +196,10 @@ class DatabaseExecutor(QObject):
 
     def _on_worker_progressed(self, task_id: int, progress: Progress) -> None:
         task = self._tasks.get(task_id)
-        if task is not None and task.on_progress is not None and not task.cancelled:
-            if task.owner is None or shiboken6.isValid(task.owner):
-                task.on_progress(progress)
+        if task is None or task.on_progress is None or task.cancelled:
+            return
+        if task.owner is None or shiboken6.isValid(task.owner):
+            task.on_progress(progress)
 
     def _set_busy(self, busy: bool) -> None:
         if busy != self._busy:
