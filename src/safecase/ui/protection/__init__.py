@@ -1,0 +1,1 @@
+"""Protection while the app is in use: idle lock, clipboard clearing, screen-lock events, private windows."""

@@ -1,0 +1,491 @@
+"""Protection while in use: idle lock, clipboard clearing, screen-lock listeners and hiding windows."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import uuid
+from collections.abc import Callable, Iterator
+
+import pytest
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtDBus import QDBusConnection, QDBusMessage
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QDialog, QMenu, QWidget
+from pytestqt.qtbot import QtBot
+
+from safecase.domain.clock import FakeClock, SystemClock
+from safecase.ui.protection.clipboard_guard import KDE_HINT_FORMAT, ClipboardGuard, concealment_hints
+from safecase.ui.protection.idle_lock import IdleMonitor
+from safecase.ui.protection.screen_lock import (
+    LOGIN1_MANAGER,
+    LOGIN1_PATH,
+    LOGIN1_SERVICE,
+    LOGIN1_SESSION,
+    DBusScreenLockListener,
+    FakeScreenLockListener,
+    NullScreenLockListener,
+    ScreenLockListener,
+    screen_lock_listener_for_platform,
+)
+from safecase.ui.protection.window_privacy import exclude_from_capture, hide_all_windows
+
+TIMEOUT_MS = 60_000
+DBUS_WAIT_MS = 5_000
+
+
+class Counter:
+    """Counts how often a signal fired."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self) -> None:
+        self.count += 1
+
+
+# --- idle monitor -----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def monitor(qapp: QApplication, clock: FakeClock) -> Iterator[IdleMonitor]:
+    monitor = IdleMonitor(clock, TIMEOUT_MS)
+    monitor.start()
+    yield monitor
+    monitor.stop()
+
+
+@pytest.fixture
+def fired(monitor: IdleMonitor) -> Counter:
+    counter = Counter()
+    monitor.idle_timeout.connect(counter)
+    return counter
+
+
+@pytest.fixture
+def widget(qtbot: QtBot) -> QWidget:
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+def test_idle_monitor_fires_when_idle_time_reaches_the_timeout(
+    monitor: IdleMonitor, clock: FakeClock, fired: Counter
+) -> None:
+    clock.advance(TIMEOUT_MS - 1)
+    monitor.check_now()
+    assert fired.count == 0
+    clock.advance(1)
+    monitor.check_now()
+    assert fired.count == 1
+
+
+def test_idle_monitor_fires_only_once_until_activity(
+    monitor: IdleMonitor, clock: FakeClock, fired: Counter, widget: QWidget
+) -> None:
+    clock.advance(TIMEOUT_MS)
+    monitor.check_now()
+    clock.advance(TIMEOUT_MS)
+    monitor.check_now()
+    assert fired.count == 1
+
+    QTest.keyClick(widget, Qt.Key.Key_A)
+    clock.advance(TIMEOUT_MS)
+    monitor.check_now()
+    assert fired.count == 2
+
+
+def test_key_press_counts_as_activity(monitor: IdleMonitor, clock: FakeClock, fired: Counter, widget: QWidget) -> None:
+    clock.advance(TIMEOUT_MS - 10)
+    QTest.keyClick(widget, Qt.Key.Key_A)
+    clock.advance(TIMEOUT_MS - 10)
+    monitor.check_now()
+    assert fired.count == 0
+    clock.advance(10)
+    monitor.check_now()
+    assert fired.count == 1
+
+
+def test_mouse_press_counts_as_activity(
+    qapp: QApplication, monitor: IdleMonitor, clock: FakeClock, fired: Counter, widget: QWidget
+) -> None:
+    clock.advance(TIMEOUT_MS - 10)
+    press = QMouseEvent(
+        QEvent.Type.MouseButtonPress,
+        QPointF(5, 5),
+        QPointF(5, 5),
+        Qt.MouseButton.LeftButton,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    qapp.sendEvent(widget, press)
+    clock.advance(TIMEOUT_MS - 10)
+    monitor.check_now()
+    assert fired.count == 0
+
+
+def test_other_events_are_not_activity(
+    qapp: QApplication, monitor: IdleMonitor, clock: FakeClock, fired: Counter, widget: QWidget
+) -> None:
+    clock.advance(TIMEOUT_MS - 10)
+    qapp.sendEvent(widget, QEvent(QEvent.Type.User))
+    clock.advance(10)
+    monitor.check_now()
+    assert fired.count == 1
+
+
+def test_reset_restarts_the_idle_time(monitor: IdleMonitor, clock: FakeClock, fired: Counter) -> None:
+    clock.advance(TIMEOUT_MS - 10)
+    monitor.reset()
+    clock.advance(TIMEOUT_MS - 10)
+    monitor.check_now()
+    assert fired.count == 0
+
+
+def test_set_timeout_changes_the_limit_live(monitor: IdleMonitor, clock: FakeClock, fired: Counter) -> None:
+    monitor.set_timeout_ms(5_000)
+    clock.advance(5_000)
+    monitor.check_now()
+    assert fired.count == 1
+    assert monitor.timeout_ms == 5_000
+
+    monitor.reset()
+    monitor.set_timeout_ms(2 * TIMEOUT_MS)
+    clock.advance(TIMEOUT_MS)
+    monitor.check_now()
+    assert fired.count == 1
+
+
+def test_idle_monitor_rejects_non_positive_timeout(clock: FakeClock) -> None:
+    with pytest.raises(ValueError):
+        IdleMonitor(clock, 0)
+
+
+def test_stopped_idle_monitor_never_fires(monitor: IdleMonitor, clock: FakeClock, fired: Counter) -> None:
+    monitor.stop()
+    clock.advance(10 * TIMEOUT_MS)
+    monitor.check_now()
+    assert fired.count == 0
+
+
+def test_idle_monitor_timer_checks_on_its_own(qtbot: QtBot) -> None:
+    monitor = IdleMonitor(SystemClock(), 1)
+    monitor.start()
+    try:
+        with qtbot.waitSignal(monitor.idle_timeout, timeout=5_000):
+            pass
+    finally:
+        monitor.stop()
+
+
+# --- clipboard guard --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def guard(qapp: QApplication, clock: FakeClock) -> ClipboardGuard:
+    qapp.clipboard().clear()
+    return ClipboardGuard(qapp.clipboard(), clock)
+
+
+@pytest.fixture
+def cleared(guard: ClipboardGuard) -> Counter:
+    counter = Counter()
+    guard.cleared.connect(counter)
+    return counter
+
+
+def test_clipboard_guard_clears_its_text_after_30_seconds(
+    qapp: QApplication, guard: ClipboardGuard, clock: FakeClock, cleared: Counter
+) -> None:
+    guard.copy_sensitive("Witness: Amina, tel. 555-0100")
+    assert qapp.clipboard().text() == "Witness: Amina, tel. 555-0100"
+
+    clock.advance(29_999)
+    guard.check_now()
+    assert qapp.clipboard().text() == "Witness: Amina, tel. 555-0100"
+    assert cleared.count == 0
+
+    clock.advance(1)
+    guard.check_now()
+    assert qapp.clipboard().text() == ""
+    assert cleared.count == 1
+    assert not guard.holds_copy
+
+
+def test_clipboard_guard_leaves_what_the_user_copied_since(
+    qapp: QApplication, guard: ClipboardGuard, clock: FakeClock, cleared: Counter
+) -> None:
+    guard.copy_sensitive("secret location")
+    qapp.clipboard().setText("the user's own text")
+    clock.advance(30_000)
+    guard.check_now()
+    assert qapp.clipboard().text() == "the user's own text"
+    assert cleared.count == 0
+    assert not guard.holds_copy
+
+
+def test_clipboard_guard_clear_now_clears_only_its_own_text(
+    qapp: QApplication, guard: ClipboardGuard, cleared: Counter
+) -> None:
+    guard.copy_sensitive("secret location")
+    assert guard.clear_now()
+    assert qapp.clipboard().text() == ""
+    assert cleared.count == 1
+
+    guard.copy_sensitive("another secret")
+    qapp.clipboard().setText("the user's own text")
+    assert not guard.clear_now()
+    assert qapp.clipboard().text() == "the user's own text"
+    assert cleared.count == 1
+
+
+def test_clipboard_guard_clear_now_without_a_copy_does_nothing(
+    qapp: QApplication, guard: ClipboardGuard, cleared: Counter
+) -> None:
+    qapp.clipboard().setText("the user's own text")
+    assert not guard.clear_now()
+    assert qapp.clipboard().text() == "the user's own text"
+    assert cleared.count == 0
+
+
+def test_a_new_copy_restarts_the_countdown(
+    qapp: QApplication, guard: ClipboardGuard, clock: FakeClock, cleared: Counter
+) -> None:
+    guard.copy_sensitive("first")
+    clock.advance(20_000)
+    guard.copy_sensitive("second")
+    clock.advance(20_000)
+    guard.check_now()
+    assert qapp.clipboard().text() == "second"
+    clock.advance(10_000)
+    guard.check_now()
+    assert qapp.clipboard().text() == ""
+    assert cleared.count == 1
+
+
+def test_copied_text_carries_the_concealment_hints(qapp: QApplication, guard: ClipboardGuard) -> None:
+    guard.copy_sensitive("secret location")
+    mime = qapp.clipboard().mimeData()
+    assert mime is not None
+    assert mime.text() == "secret location"
+    hints = concealment_hints(sys.platform)
+    assert hints
+    for mime_type, data in hints.items():
+        assert mime.hasFormat(mime_type)
+        assert mime.data(mime_type).data() == data
+
+
+def test_concealment_hints_for_each_platform() -> None:
+    assert concealment_hints("linux") == {KDE_HINT_FORMAT: b"secret"}
+    windows = concealment_hints("win32")
+    zero_dword = b"\x00\x00\x00\x00"
+    assert windows['application/x-qt-windows-mime;value="CanIncludeInClipboardHistory"'] == zero_dword
+    assert windows['application/x-qt-windows-mime;value="CanUploadToCloudClipboard"'] == zero_dword
+    assert 'application/x-qt-windows-mime;value="ExcludeClipboardContentFromMonitorProcessing"' in windows
+    assert "application/x-nspasteboard-concealed-type" in concealment_hints("darwin")
+
+
+def test_clipboard_guard_timer_clears_on_its_own(qtbot: QtBot, qapp: QApplication) -> None:
+    qapp.clipboard().clear()
+    guard = ClipboardGuard(qapp.clipboard(), SystemClock(), clear_after_ms=50)
+    with qtbot.waitSignal(guard.cleared, timeout=5_000):
+        guard.copy_sensitive("secret location")
+    assert qapp.clipboard().text() == ""
+
+
+# --- screen-lock listeners --------------------------------------------------------------------------------------
+
+
+def unreachable_bus() -> QDBusConnection:
+    return QDBusConnection.connectToBus("unix:path=/nonexistent/safecase-test-bus", f"safecase-{uuid.uuid4()}")
+
+
+LISTENERS: dict[str, Callable[[], ScreenLockListener]] = {
+    "null": NullScreenLockListener,
+    "fake": FakeScreenLockListener,
+    "dbus-without-bus": lambda: DBusScreenLockListener(unreachable_bus(), unreachable_bus()),
+    "dbus-default-buses": DBusScreenLockListener,
+    "for-platform": screen_lock_listener_for_platform,
+}
+
+
+@pytest.mark.parametrize("make", LISTENERS.values(), ids=LISTENERS.keys())
+def test_every_listener_starts_and_stops_harmlessly(qapp: QApplication, make: Callable[[], ScreenLockListener]) -> None:
+    listener = make()
+    listener.start()
+    listener.start()
+    listener.stop()
+    listener.stop()
+
+
+def test_fake_listener_emits_while_started(qtbot: QtBot) -> None:
+    listener = FakeScreenLockListener()
+    with qtbot.assertNotEmitted(listener.session_locked):
+        listener.simulate_lock()
+    listener.start()
+    with qtbot.waitSignal(listener.session_locked, timeout=1_000):
+        listener.simulate_lock()
+
+
+def test_null_listener_never_emits(qtbot: QtBot) -> None:
+    listener = NullScreenLockListener()
+    with qtbot.assertNotEmitted(listener.session_locked):
+        listener.start()
+        listener.stop()
+
+
+def test_dbus_listener_without_a_bus_subscribes_to_nothing(qapp: QApplication) -> None:
+    listener = DBusScreenLockListener(unreachable_bus(), unreachable_bus())
+    listener.start()
+    assert listener.subscription_count == 0
+
+
+def test_factory_picks_dbus_only_on_linux_with_a_session_bus(qapp: QApplication) -> None:
+    listener = screen_lock_listener_for_platform()
+    wants_dbus = sys.platform.startswith("linux") and QDBusConnection.sessionBus().isConnected()
+    assert isinstance(listener, DBusScreenLockListener) == wants_dbus
+    assert isinstance(listener, NullScreenLockListener) != wants_dbus
+
+
+@pytest.fixture
+def private_bus_address() -> Iterator[str]:
+    """A throwaway D-Bus daemon, so the D-Bus listener is tested against real signals without the user's buses."""
+    daemon = shutil.which("dbus-daemon")
+    if daemon is None:
+        pytest.skip("dbus-daemon is not installed")
+    process = subprocess.Popen(
+        [daemon, "--session", "--nofork", "--print-address=1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert process.stdout is not None
+    address = process.stdout.readline().strip()
+    try:
+        if not address:
+            pytest.skip("dbus-daemon did not start")
+        yield address
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stdout.close()
+
+
+@pytest.fixture
+def bus_pair(private_bus_address: str) -> Iterator[tuple[QDBusConnection, QDBusConnection]]:
+    """(listener's connection, a sender's connection that owns the login1 name) on the private bus."""
+    names = [f"safecase-listener-{uuid.uuid4()}", f"safecase-sender-{uuid.uuid4()}"]
+    listener_bus, sender_bus = (QDBusConnection.connectToBus(private_bus_address, name) for name in names)
+    assert listener_bus.isConnected()
+    assert sender_bus.isConnected()
+    assert sender_bus.registerService(LOGIN1_SERVICE)
+    yield listener_bus, sender_bus
+    for name in names:
+        QDBusConnection.disconnectFromBus(name)
+
+
+def round_trip(bus: QDBusConnection) -> None:
+    """The daemon handles a connection's messages in order: once this answers, earlier match rules are in place."""
+    ping = QDBusMessage.createMethodCall(
+        "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "GetId"
+    )
+    assert bus.call(ping).type() == QDBusMessage.MessageType.ReplyMessage
+
+
+def send_signal(bus: QDBusConnection, path: str, interface: str, name: str, *arguments: object) -> None:
+    message = QDBusMessage.createSignal(path, interface, name)
+    message.setArguments(list(arguments))
+    assert bus.send(message)
+    round_trip(bus)
+
+
+@pytest.fixture
+def started_dbus_listener(bus_pair: tuple[QDBusConnection, QDBusConnection]) -> Iterator[DBusScreenLockListener]:
+    listener_bus, _ = bus_pair
+    listener = DBusScreenLockListener(listener_bus, listener_bus)
+    listener.start()
+    round_trip(listener_bus)
+    yield listener
+    listener.stop()
+
+
+@pytest.mark.parametrize(
+    ("path", "interface", "name", "arguments"),
+    [
+        ("/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver", "ActiveChanged", (True,)),
+        ("/ScreenSaver", "org.freedesktop.ScreenSaver", "ActiveChanged", (True,)),
+        ("/org/gnome/ScreenSaver", "org.gnome.ScreenSaver", "ActiveChanged", (True,)),
+        (LOGIN1_PATH, LOGIN1_MANAGER, "PrepareForSleep", (True,)),
+        ("/org/freedesktop/login1/session/_32", LOGIN1_SESSION, "Lock", ()),
+    ],
+    ids=["freedesktop-screensaver", "kde-screensaver-path", "gnome-screensaver", "prepare-for-sleep", "session-lock"],
+)
+def test_dbus_listener_reports_lock_signals(
+    qtbot: QtBot,
+    bus_pair: tuple[QDBusConnection, QDBusConnection],
+    started_dbus_listener: DBusScreenLockListener,
+    path: str,
+    interface: str,
+    name: str,
+    arguments: tuple[object, ...],
+) -> None:
+    _, sender_bus = bus_pair
+    with qtbot.waitSignal(started_dbus_listener.session_locked, timeout=DBUS_WAIT_MS):
+        send_signal(sender_bus, path, interface, name, *arguments)
+
+
+def test_dbus_listener_ignores_unlock_and_wake(
+    qtbot: QtBot, bus_pair: tuple[QDBusConnection, QDBusConnection], started_dbus_listener: DBusScreenLockListener
+) -> None:
+    _, sender_bus = bus_pair
+    with qtbot.assertNotEmitted(started_dbus_listener.session_locked, wait=300):
+        send_signal(sender_bus, "/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver", "ActiveChanged", False)
+        send_signal(sender_bus, LOGIN1_PATH, LOGIN1_MANAGER, "PrepareForSleep", False)
+
+
+def test_stopped_dbus_listener_hears_nothing(
+    qtbot: QtBot, bus_pair: tuple[QDBusConnection, QDBusConnection], started_dbus_listener: DBusScreenLockListener
+) -> None:
+    _, sender_bus = bus_pair
+    assert started_dbus_listener.subscription_count == 4
+    started_dbus_listener.stop()
+    assert started_dbus_listener.subscription_count == 0
+    with qtbot.assertNotEmitted(started_dbus_listener.session_locked, wait=300):
+        send_signal(sender_bus, "/org/gnome/ScreenSaver", "org.gnome.ScreenSaver", "ActiveChanged", True)
+
+
+# --- window privacy ---------------------------------------------------------------------------------------------
+
+
+def test_hide_all_windows_hides_windows_dialogs_and_menus(qtbot: QtBot, qapp: QApplication) -> None:
+    main = QWidget()
+    other = QWidget()
+    dialog = QDialog(main)
+    menu = QMenu(main)
+    menu.addAction("Export")
+    for widget in (main, other):
+        qtbot.addWidget(widget)
+        widget.show()
+    dialog.show()
+    menu.popup(QPoint(10, 10))
+    qtbot.waitUntil(lambda: qapp.activePopupWidget() is menu, timeout=2_000)
+
+    hide_all_windows(qapp)
+
+    assert qapp.activePopupWidget() is None
+    for widget in (main, other, dialog, menu):
+        assert not widget.isVisible()
+    assert not [widget for widget in qapp.topLevelWidgets() if widget.isVisible()]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows can exclude windows from capture")
+def test_exclude_from_capture_reports_false_where_unsupported(widget: QWidget) -> None:
+    assert exclude_from_capture(widget) is False
