@@ -38,7 +38,7 @@ class Workspace:
     def list_columns(self, kind: Kind) -> tuple[str, ...]:
         return self.session.lists.columns(kind)
 
-    def list_keys(self, query: ListQuery, chunk_size: int = 20_000) -> Iterator[list[int]]:
+    def list_keys(self, query: ListQuery, chunk_size: int = 50_000) -> Iterator[list[int]]:
         """The keys of the records a list shows, in order, in chunks (a read, no transaction held open)."""
         return self.session.lists.sorted_keys(
             query.kind,

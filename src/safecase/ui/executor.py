@@ -82,7 +82,11 @@ class TaskContext:
             raise OperationCancelled()
 
     def progress(self, done: int, total: int | None = None) -> None:
-        self._executor._progressed.emit(self._task.task_id, Progress(done, total))
+        self._executor._post(_PROGRESS, self._task.task_id, Progress(done, total))
+
+    def partial(self, value: object) -> None:
+        """Hand part of the result to the GUI thread now (e.g. the first rows of a long list)."""
+        self._executor._post(_PARTIAL, self._task.task_id, value)
 
 
 @dataclass(eq=False)
@@ -95,6 +99,7 @@ class Task(Generic[T]):
     on_failure: Callable[[SafeCaseError], None] | None = None
     on_progress: Callable[[Progress], None] | None = None
     owner: QObject | None = None
+    on_partial: Callable[[Any], None] | None = None
     _cancel: threading.Event = field(default_factory=threading.Event)
 
     def cancel(self) -> None:
@@ -106,14 +111,17 @@ class Task(Generic[T]):
 
 
 _STOP = object()
+_FINISHED, _PROGRESS, _PARTIAL = "finished", "progress", "partial"
 
 
 class DatabaseExecutor(QObject):
     busy_changed = Signal(bool)  # True when an operation starts on an idle executor, False when the queue drains
     unhandled_failure = Signal(str)  # the message of a failure whose task had no on_failure callback
 
-    _finished = Signal(int, object, object)  # task id, result, SafeCaseError or None (worker -> GUI thread)
-    _progressed = Signal(int, object)  # task id, Progress (worker -> GUI thread)
+    # Worker -> GUI thread: a bare wake-up. Results travel in a thread-safe mailbox instead of as signal
+    # arguments, because PySide6 6.12 over-releases Python objects passed as `object` arguments of a queued
+    # cross-thread signal (seen: the refcount of None itself falling until the interpreter aborts).
+    _mail_posted = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -122,8 +130,8 @@ class DatabaseExecutor(QObject):
         self._ids = itertools.count(1)
         self._workspace: Workspace | None = None
         self._busy = False
-        self._finished.connect(self._on_worker_finished)
-        self._progressed.connect(self._on_worker_progressed)
+        self._mailbox: queue.SimpleQueue[tuple[str, int, Any]] = queue.SimpleQueue()
+        self._mail_posted.connect(self._deliver_mail)
         self._thread = threading.Thread(target=self._run, name="safecase-database", daemon=True)
         self._thread.start()
 
@@ -134,10 +142,11 @@ class DatabaseExecutor(QObject):
         on_success: Callable[[T], None] | None = None,
         on_failure: Callable[[SafeCaseError], None] | None = None,
         on_progress: Callable[[Progress], None] | None = None,
+        on_partial: Callable[[Any], None] | None = None,
         owner: QObject | None = None,
     ) -> Task[T]:
         """Queue ``operation``; its callbacks run later on the GUI thread, and not at all once ``owner`` is gone."""
-        task = Task(next(self._ids), operation, on_success, on_failure, on_progress, owner)
+        task = Task(next(self._ids), operation, on_success, on_failure, on_progress, owner, on_partial)
         self._tasks[task.task_id] = task
         self._set_busy(True)
         self._queue.put(task)
@@ -162,7 +171,7 @@ class DatabaseExecutor(QObject):
         while (item := self._queue.get()) is not _STOP:
             assert isinstance(item, Task)
             result, error = self._execute(item)
-            self._finished.emit(item.task_id, result, error)
+            self._post(_FINISHED, item.task_id, (result, error))
 
     def _execute(self, task: Task[Any]) -> tuple[Any, SafeCaseError | None]:
         if task.cancelled:
@@ -177,6 +186,24 @@ class DatabaseExecutor(QObject):
         except Exception as unexpected:  # the thread boundary: log the type only, never content
             log.error("operation failed: %s", type(unexpected).__name__)
             return None, InternalError(type(unexpected).__name__)
+
+    def _post(self, kind: str, task_id: int, payload: object) -> None:
+        """On the worker thread: leave a message for the GUI thread and wake it."""
+        self._mailbox.put((kind, task_id, payload))
+        self._mail_posted.emit()
+
+    def _deliver_mail(self) -> None:
+        while True:
+            try:
+                kind, task_id, payload = self._mailbox.get_nowait()
+            except queue.Empty:
+                return
+            if kind == _FINISHED:
+                self._on_worker_finished(task_id, *payload)
+            elif kind == _PROGRESS:
+                self._on_worker_progressed(task_id, payload)
+            else:
+                self._on_worker_partial(task_id, payload)
 
     def _on_worker_finished(self, task_id: int, result: object, error: SafeCaseError | None) -> None:
         task = self._tasks.pop(task_id, None)
@@ -195,11 +222,20 @@ class DatabaseExecutor(QObject):
             self.unhandled_failure.emit(error.message)
 
     def _on_worker_progressed(self, task_id: int, progress: Progress) -> None:
-        task = self._tasks.get(task_id)
-        if task is None or task.on_progress is None or task.cancelled:
-            return
-        if task.owner is None or shiboken6.isValid(task.owner):
+        task = self._live_task(task_id)
+        if task is not None and task.on_progress is not None:
             task.on_progress(progress)
+
+    def _on_worker_partial(self, task_id: int, value: object) -> None:
+        task = self._live_task(task_id)
+        if task is not None and task.on_partial is not None:
+            task.on_partial(value)
+
+    def _live_task(self, task_id: int) -> Task[Any] | None:
+        task = self._tasks.get(task_id)
+        if task is None or task.cancelled or (task.owner is not None and not shiboken6.isValid(task.owner)):
+            return None
+        return task
 
     def _set_busy(self, busy: bool) -> None:
         if busy != self._busy:

@@ -20,5 +20,5 @@ class PlainLabel(QLabel):
         self.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         self.setText(text)
 
-    def setTextFormat(self, format: Qt.TextFormat) -> None:  # noqa: A002, N802 - Qt's own name
+    def setTextFormat(self, format: Qt.TextFormat) -> None:
         super().setTextFormat(Qt.TextFormat.PlainText)
