@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TextIO
 
 from safecase.cli import record_commands, vault_commands
+from safecase.cli.app_command import app
 from safecase.cli.context import CliContext
 from safecase.cli.parser import build_parser
 from safecase.cli.secret_input import Prompt, terminal_prompt
@@ -38,6 +39,7 @@ COMMANDS: dict[str, Command] = {
     "history": record_commands.history,
     "import": record_commands.import_file,
     "search": record_commands.search,
+    "app": app,
 }
 
 
@@ -60,8 +62,7 @@ def run(
     except SystemExit as exit_request:
         return int(exit_request.code or 0)
     if args.command is None:
-        parser.print_help(stdout)
-        return ExitCode.USAGE
+        args.command = "app"
     context = CliContext(args, VaultService(kdf_policy, clock), stdin, stdout, stderr, environ, prompt)
     try:
         try:

@@ -102,6 +102,10 @@ def build_parser() -> Parser:
         help="what to find; leave it out (or give -) to type it, which keeps names out of shell history",
     )
     search.add_argument("--limit", type=_positive_int, default=20, metavar="N")
+    app = add("app", "open the desktop app (also what `safecase` with no command does)")
+    app.add_argument(
+        "--lang", choices=["ko", "en"], help="the app's language (default: as last chosen, else the system's)"
+    )
     return parser
 
 

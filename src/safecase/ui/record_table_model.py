@@ -116,6 +116,20 @@ class RecordTableModel(QAbstractTableModel):
             owner=self,
         )
 
+    def clear(self) -> None:
+        """Forget every key and row (on lock), without reading anything."""
+        for task in (self._load_task, self._page_task):
+            if task is not None:
+                task.cancel()
+        self._load_task = self._page_task = None
+        self._generation += 1
+        self.beginResetModel()
+        self._keys = array("q")
+        self._pages.clear()
+        self._wanted.clear()
+        self.endResetModel()
+        self._set_loading(False)
+
     def reload(self) -> None:
         self.set_query(self._query)
 

@@ -1,0 +1,183 @@
+"""The desktop app's composition root: builds every object once, passes them in, and runs the lock cycle.
+
+first run -> wizard -> workspace;  later runs -> unlock window -> workspace;  workspace -> (lock, idle, screen
+lock, panic) -> unlock window. Locking queues a save of the open editor, cancels queued reads, closes the
+database on its own thread (dropping the keys), clears our clipboard text and destroys the workspace window, so
+nothing read from the vault stays in a widget.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QLocale, QObject, QSettings
+from PySide6.QtWidgets import QApplication, QInputDialog, QWidget
+
+from safecase.domain.clock import Clock
+from safecase.services.vault import VaultService
+from safecase.ui.executor import DatabaseExecutor
+from safecase.ui.first_run_wizard import FirstRunWizard
+from safecase.ui.i18n import LanguageSwitcher
+from safecase.ui.main_window import MainWindow
+from safecase.ui.protection.clipboard_guard import ClipboardGuard
+from safecase.ui.protection.idle_lock import IdleMonitor
+from safecase.ui.protection.screen_lock import ScreenLockListener
+from safecase.ui.protection.window_privacy import exclude_from_capture, hide_all_windows
+from safecase.ui.settings import AppSettings, system_language
+from safecase.ui.unlock_window import UnlockWindow
+
+log = logging.getLogger(__name__)
+
+MINUTE_MS = 60_000
+
+
+class SafeCaseApp(QObject):
+    def __init__(
+        self,
+        qt_app: QApplication,
+        vault_root: Path,
+        vaults: VaultService,
+        clock: Clock,
+        settings: AppSettings,
+        screen_lock: ScreenLockListener,
+        language: LanguageSwitcher,
+    ) -> None:
+        super().__init__()
+        self.qt_app = qt_app
+        self.vault_root = vault_root
+        self.vaults = vaults
+        self.settings = settings
+        self.language = language
+        self.executor = DatabaseExecutor(self)
+        self.clipboard = ClipboardGuard(qt_app.clipboard(), clock, parent=self)
+        self.idle = IdleMonitor(clock, settings.idle_lock_minutes * MINUTE_MS, self)
+        self.screen_lock = screen_lock
+        self.main_window: MainWindow | None = None
+        self.gate: QWidget | None = None  # the unlock window or the wizard, while locked
+        self.executor.unhandled_failure.connect(self._on_unhandled_failure)
+        self.idle.idle_timeout.connect(self.lock)
+        self.screen_lock.session_locked.connect(self.lock)
+        qt_app.aboutToQuit.connect(self.shut_down)
+        language.use(settings.language or system_language(QLocale.system().name()))
+
+    @property
+    def is_unlocked(self) -> bool:
+        return self.main_window is not None
+
+    def start(self) -> None:
+        self.screen_lock.start()
+        if self._vault_exists():
+            self._show_unlock_window()
+        else:
+            self._show_wizard()
+
+    # -- the lock cycle -------------------------------------------------------------------------------------------
+
+    def lock(self) -> None:
+        """Close the vault and go back to the unlock window (safe to call when already locked)."""
+        if self.main_window is None:
+            return
+        log.info("locking")
+        self.idle.stop()
+        self.executor.cancel_all()
+        self.main_window.flush_edits()
+        self.main_window.drop_content()
+        self.executor.submit(lambda context: context.close_workspace())
+        self.clipboard.clear_now()
+        window, self.main_window = self.main_window, None
+        window.hide()
+        window.deleteLater()
+        self._show_unlock_window()
+
+    def panic(self) -> None:
+        """Hide every window at once, then lock."""
+        hide_all_windows(self.qt_app)
+        self.lock()
+
+    def shut_down(self) -> None:
+        if self.main_window is not None:
+            self.main_window.flush_edits()
+        self.clipboard.clear_now()
+        self.screen_lock.stop()
+        self.executor.shutdown()
+
+    # -- windows --------------------------------------------------------------------------------------------------
+
+    def _vault_exists(self) -> bool:
+        root = self.vault_root
+        return root.exists() and (not root.is_dir() or any(root.iterdir()))
+
+    def _show_unlock_window(self) -> None:
+        window = UnlockWindow(self.vault_root, self.vaults, self.executor)
+        window.unlocked.connect(self._on_unlocked)
+        self._set_gate(window)
+
+    def _show_wizard(self) -> None:
+        wizard = FirstRunWizard(self.vault_root, self.vaults, self.executor)
+        wizard.vault_ready.connect(lambda _demo: self._on_unlocked())
+        self._set_gate(wizard)
+
+    def _set_gate(self, window: QWidget) -> None:
+        previous, self.gate = self.gate, window
+        if previous is not None:
+            previous.hide()
+            previous.deleteLater()
+        exclude_from_capture(window)
+        window.show()
+        window.raise_()
+        window.activateWindow()
+
+    def _on_unlocked(self) -> None:
+        if self.gate is not None:
+            self.gate.hide()
+            self.gate.deleteLater()
+            self.gate = None
+        self._open_main_window()
+        self.idle.start()
+
+    def _open_main_window(self) -> None:
+        window = MainWindow(self.executor, self.clipboard, self.language.lang)
+        window.lock_requested.connect(self.lock)
+        window.panic_requested.connect(self.panic)
+        window.language_chosen.connect(self._on_language_chosen)
+        window.settings_requested.connect(self._on_settings_requested)
+        self.main_window = window
+        exclude_from_capture(window)
+        window.show()
+
+    def _on_language_chosen(self, lang: str) -> None:
+        if self.main_window is None or lang == self.language.lang:
+            return
+        self.settings.language = lang
+        self.language.use(lang)
+        old = self.main_window
+        old.flush_edits()
+        kind = old.current_kind
+        old.drop_content()
+        old.hide()
+        old.deleteLater()
+        self._open_main_window()
+        self.main_window.show_kind(kind)
+
+    def _on_settings_requested(self) -> None:
+        minutes, accepted = QInputDialog.getInt(
+            self.main_window,
+            self.tr("Auto-lock"),
+            self.tr("Lock the vault after this many idle minutes:"),
+            self.settings.idle_lock_minutes,
+            1,
+            240,
+        )
+        if accepted:
+            self.settings.idle_lock_minutes = minutes
+            self.idle.set_timeout_ms(self.settings.idle_lock_minutes * MINUTE_MS)
+
+    def _on_unhandled_failure(self, message: str) -> None:
+        window = self.main_window
+        if window is not None:
+            window.statusBar().showMessage(message, 10_000)
+
+
+def default_settings_store() -> QSettings:
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "SafeCase", "SafeCase")

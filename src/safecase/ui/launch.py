@@ -1,0 +1,38 @@
+"""Start the desktop app: the Qt application object and the app's composition root."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from safecase import __version__
+from safecase.domain.clock import SystemClock
+from safecase.services.vault import VaultService
+from safecase.ui.app import SafeCaseApp, default_settings_store
+from safecase.ui.i18n import LanguageSwitcher
+from safecase.ui.protection.screen_lock import screen_lock_listener_for_platform
+from safecase.ui.settings import AppSettings
+
+
+def run_app(vault_root: Path, vaults: VaultService, *, lang: str | None = None) -> int:
+    qt_app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "safecase"])
+    assert isinstance(qt_app, QApplication)
+    qt_app.setApplicationName("SafeCase")
+    qt_app.setApplicationVersion(__version__)
+    qt_app.setDesktopFileName("org.safecase.SafeCase")
+    settings = AppSettings(default_settings_store())
+    if lang:
+        settings.language = lang
+    app = SafeCaseApp(
+        qt_app,
+        vault_root,
+        vaults,
+        SystemClock(),
+        settings,
+        screen_lock_listener_for_platform(),
+        LanguageSwitcher(qt_app),
+    )
+    app.start()
+    return int(qt_app.exec())
