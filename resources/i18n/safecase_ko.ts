@@ -1,0 +1,809 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ko" sourcelanguage="en">
+<context>
+    <name>Autosaver</name>
+    <message>
+        <location filename="../../src/safecase/ui/editors/autosave.py" line="+113"/>
+        <source>Saving…</source>
+        <translation>저장 중…</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Saved %1</source>
+        <translation>%1에 저장됨</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <location line="+12"/>
+        <source>Not saved yet: %1</source>
+        <translation>아직 저장되지 않음: %1</translation>
+    </message>
+    <message>
+        <location line="-5"/>
+        <source>Not saved: %1</source>
+        <translation>저장되지 않음: %1</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Draft kept; not recorded yet</source>
+        <translation>임시 저장됨. 아직 기록되지 않았습니다</translation>
+    </message>
+</context>
+<context>
+    <name>ConfirmKeyPage</name>
+    <message>
+        <location filename="../../src/safecase/ui/first_run_key_pages.py" line="+105"/>
+        <source>Check what you wrote down</source>
+        <translation>적어 둔 내용 확인</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Type two groups from your paper, to be sure the key was copied correctly.</source>
+        <translation>키를 바르게 옮겨 적었는지 확인하기 위해, 종이에 적은 묶음 두 개를 입력하세요.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>First group</source>
+        <translation>첫 번째 묶음</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Second group</source>
+        <translation>두 번째 묶음</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Type group {first} and group {second} of your recovery key.</source>
+        <translation>복구 키의 {first}번째 묶음과 {second}번째 묶음을 입력하세요.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+1"/>
+        <source>Group {number}:</source>
+        <translation>{number}번째 묶음:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+1"/>
+        <source>Group {number}</source>
+        <translation>{number}번째 묶음</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>That is not what the key says. Go back to see it again, correct your paper, and type the groups again.</source>
+        <translation>복구 키와 일치하지 않습니다. 이전 단계로 돌아가 키를 다시 확인하고, 종이에 적은 내용을 고친 다음 묶음을 다시 입력하세요.</translation>
+    </message>
+</context>
+<context>
+    <name>CreatingPage</name>
+    <message>
+        <location filename="../../src/safecase/ui/first_run_creating.py" line="+45"/>
+        <source>Creating your vault</source>
+        <translation>보관함을 만드는 중</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SafeCase measures this computer to tune the encryption. This takes a few seconds.</source>
+        <translation>SafeCase가 암호화 설정을 맞추기 위해 이 컴퓨터의 성능을 측정합니다. 몇 초 정도 걸립니다.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Creating the vault</source>
+        <translation>보관함 만들기</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Try again</source>
+        <translation>다시 시도(&amp;T)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Try again</source>
+        <translation>다시 시도</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>Creating the encrypted vault…</source>
+        <translation>암호화된 보관함을 만드는 중…</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Adding fictional people to the demo vault…</source>
+        <translation>체험용 보관함에 가상의 인물을 추가하는 중…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Opening the new vault…</source>
+        <translation>새 보관함을 여는 중…</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Done.</source>
+        <translation>완료되었습니다.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Your demo vault is ready. Everything in it is fictional. Press Finish to open it.</source>
+        <translation>체험용 보관함이 준비되었습니다. 안의 내용은 모두 가상입니다. 열려면 마침을 누르세요.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Your vault is ready.</source>
+        <translation>보관함이 준비되었습니다.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>[vault folder]</source>
+        <translation>[보관함 폴더]</translation>
+    </message>
+</context>
+<context>
+    <name>DateField</name>
+    <message>
+        <location filename="../../src/safecase/ui/editors/fields.py" line="+74"/>
+        <source>YYYY, YYYY-MM or YYYY-MM-DD (~ if approximate)</source>
+        <translation>YYYY, YYYY-MM 또는 YYYY-MM-DD (대략적이면 ~)</translation>
+    </message>
+</context>
+<context>
+    <name>DetailsPage</name>
+    <message>
+        <location filename="../../src/safecase/ui/first_run_pages.py" line="+158"/>
+        <source>Your vault</source>
+        <translation>보관함</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Create vault</source>
+        <translation>보관함 만들기(&amp;C)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your name (optional)</source>
+        <translation>이름 (선택)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Organisation (optional)</source>
+        <translation>소속 단체 (선택)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Passphrase</source>
+        <translation>암호 문구</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Repeat the passphrase</source>
+        <translation>암호 문구 다시 입력</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Passphrase strength</source>
+        <translation>암호 문구 강도</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Your &amp;name:</source>
+        <translation>이름(&amp;N):</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Organisation:</source>
+        <translation>소속 단체(&amp;O):</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Passphrase:</source>
+        <translation>암호 문구(&amp;P):</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Strength:</source>
+        <translation>강도:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Repeat:</source>
+        <translation>다시 입력(&amp;R):</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>The demo vault is a real encrypted vault, so it needs a passphrase too.</source>
+        <translation>체험용 보관함도 실제로 암호화되므로 암호 문구가 필요합니다.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Choose a passphrase of several unrelated words. Nobody can reset it for you, so remember it.</source>
+        <translation>서로 관계없는 여러 단어로 암호 문구를 정하세요. 누구도 대신 재설정해 줄 수 없으니 꼭 기억하세요.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>The two passphrases are not the same.</source>
+        <translation>두 암호 문구가 일치하지 않습니다.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Several unrelated words make a strong passphrase that you can remember.</source>
+        <translation>서로 관계없는 여러 단어를 쓰면 기억하기 쉬우면서도 강력한 암호 문구가 됩니다.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{verdict}. {hint}</source>
+        <translation>{verdict}. {hint}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Very weak</source>
+        <translation>매우 약함</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Weak</source>
+        <translation>약함</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Fair</source>
+        <translation>보통</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Strong</source>
+        <translation>강함</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Very strong</source>
+        <translation>매우 강함</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Make it longer: a few unrelated words are easier to remember than symbols.</source>
+        <translation>더 길게 만드세요. 기호보다 서로 관계없는 단어 몇 개가 기억하기 쉽습니다.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add another word or two that have nothing to do with each other.</source>
+        <translation>서로 관계없는 단어를 한두 개 더 추가하세요.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Avoid repeated letters and words.</source>
+        <translation>같은 글자나 단어를 반복하지 마세요.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Avoid sequences such as abcd, 1234 or qwerty.</source>
+        <translation>abcd, 1234, qwerty 같은 연속된 문자는 피하세요.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>It is or contains one of the most common passwords, which attackers try first.</source>
+        <translation>공격자가 가장 먼저 시도하는 흔한 비밀번호이거나 그것을 포함하고 있습니다.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Hard to guess. Make sure you will remember it.</source>
+        <translation>추측하기 어렵습니다. 잊지 않도록 하세요.</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorLabel</name>
+    <message>
+        <location filename="../../src/safecase/ui/editors/form.py" line="+52"/>
+        <source>Error</source>
+        <translation>오류</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunWizard</name>
+    <message>
+        <location filename="../../src/safecase/ui/first_run_wizard.py" line="+45"/>
+        <source>SafeCase</source>
+        <translation>SafeCase</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryDialog</name>
+    <message>
+        <location filename="../../src/safecase/ui/editors/history_dialog.py" line="+37"/>
+        <source>History</source>
+        <translation>기록 내역</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Versions</source>
+        <translation>버전</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+1"/>
+        <source>Restore this version</source>
+        <translation>이 버전으로 복원</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>%1 · device %2</source>
+        <translation>%1 · 기기 %2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source> (current)</source>
+        <translation> (현재)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source> (deleted)</source>
+        <translation> (삭제됨)</translation>
+    </message>
+</context>
+<context>
+    <name>ListField</name>
+    <message>
+        <location filename="../../src/safecase/ui/editors/form.py" line="+161"/>
+        <source>Add</source>
+        <translation>추가</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add an item</source>
+        <translation>항목 추가</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Item %1</source>
+        <translation>%1번 항목</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Remove</source>
+        <translation>삭제</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remove this item</source>
+        <translation>이 항목 삭제</translation>
+    </message>
+    <message>
+        <location line="+66"/>
+        <source>Item %1: </source>
+        <translation>%1번 항목: </translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../src/safecase/ui/main_window.py" line="+132"/>
+        <source>New</source>
+        <translation>새로 만들기</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Create a record of the kind shown</source>
+        <translation>현재 종류의 기록 새로 만들기</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Search</source>
+        <translation>검색</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Search everything (Ctrl+K)</source>
+        <translation>전체 검색 (Ctrl+K)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lock</source>
+        <translation>잠금</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Lock the vault (Ctrl+L)</source>
+        <translation>보관함 잠금 (Ctrl+L)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Hide &amp;&amp; lock</source>
+        <translation>숨기고 잠금</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Hide every window and lock at once (Ctrl+Shift+H)</source>
+        <translation>모든 창을 숨기고 즉시 잠금 (Ctrl+Shift+H)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Settings</source>
+        <translation>설정</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Auto-lock and other preferences</source>
+        <translation>자동 잠금 및 기타 설정</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Record kinds</source>
+        <translation>기록 종류</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Record list</source>
+        <translation>기록 목록</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Record editor</source>
+        <translation>기록 편집기</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose a record in the list, or press New.</source>
+        <translation>목록에서 기록을 선택하거나 새로 만들기를 누르세요.</translation>
+    </message>
+</context>
+<context>
+    <name>RecordEditor</name>
+    <message>
+        <location filename="../../src/safecase/ui/editors/base.py" line="+89"/>
+        <source>Save status</source>
+        <translation>저장 상태</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>History…</source>
+        <translation>기록 내역…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show earlier versions</source>
+        <translation>이전 버전 보기</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Discard draft</source>
+        <translation>임시 저장본 버리기</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Discard the unsaved draft</source>
+        <translation>저장하지 않은 임시 저장본 버리기</translation>
+    </message>
+    <message>
+        <location line="+86"/>
+        <source>Restored changes not saved yet (draft of %1).</source>
+        <translation>복원된 변경 사항이 아직 저장되지 않았습니다 (%1의 임시 저장본).</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>New %1</source>
+        <translation>새 %1</translation>
+    </message>
+</context>
+<context>
+    <name>RecordListPane</name>
+    <message>
+        <location filename="../../src/safecase/ui/list_pane.py" line="+39"/>
+        <source>Filter the list</source>
+        <translation>목록 거르기</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>New record</source>
+        <translation>새 기록</translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <source>Filter (words from names, places, text)…</source>
+        <translation>거르기 (이름, 장소, 본문의 단어)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;New</source>
+        <translation>새로 만들기(&amp;N)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Records</source>
+        <translation>기록</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Loading…</source>
+        <translation>불러오는 중…</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n record(s)</source>
+        <translation>
+            <numerusform>기록 %n건</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryKeyPage</name>
+    <message>
+        <location filename="../../src/safecase/ui/first_run_key_pages.py" line="-129"/>
+        <source>Your recovery key</source>
+        <translation>복구 키</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>If you forget your passphrase, this key is the only way back into your vault. It is shown only now.</source>
+        <translation>암호 문구를 잊어버리면 이 키가 보관함을 여는 유일한 방법입니다. 키는 지금 한 번만 표시됩니다.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>I have &amp;written it down on paper</source>
+        <translation>종이에 적어 두었습니다(&amp;W)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>I have written it down on paper</source>
+        <translation>종이에 적어 두었습니다</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Write it on paper and check every group. Keep the paper somewhere safe, away from this computer. Do not photograph it or save it in a file.</source>
+        <translation>종이에 적고 모든 묶음을 확인하세요. 종이는 이 컴퓨터와 떨어진 안전한 곳에 보관하세요. 사진을 찍거나 파일로 저장하지 마세요.</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Group {number}</source>
+        <translation>{number}번째 묶음</translation>
+    </message>
+</context>
+<context>
+    <name>RefPicker</name>
+    <message>
+        <location filename="../../src/safecase/ui/editors/ref_picker.py" line="+55"/>
+        <source>Type to search…</source>
+        <translation>입력하여 검색…</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Open</source>
+        <translation>열기</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open the linked record</source>
+        <translation>연결된 기록 열기</translation>
+    </message>
+</context>
+<context>
+    <name>SafeCaseApp</name>
+    <message>
+        <location filename="../../src/safecase/ui/app.py" line="+166"/>
+        <source>Auto-lock</source>
+        <translation>자동 잠금</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lock the vault after this many idle minutes:</source>
+        <translation>사용하지 않을 때 보관함을 잠글 시간(분):</translation>
+    </message>
+</context>
+<context>
+    <name>SearchDialog</name>
+    <message>
+        <location filename="../../src/safecase/ui/search_dialog.py" line="+44"/>
+        <location line="+1"/>
+        <source>Search everywhere</source>
+        <translation>전체 검색</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Search query</source>
+        <translation>검색어</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Search people, testimonies, events and more…</source>
+        <translation>인물, 증언, 사건 등 검색…</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Search results</source>
+        <translation>검색 결과</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Search status</source>
+        <translation>검색 상태</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>The search text is too long: at most {limit} characters.</source>
+        <translation>검색어가 너무 깁니다. 최대 {limit}자까지 입력할 수 있습니다.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Searching…</source>
+        <translation>검색 중…</translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>No results</source>
+        <translation>결과 없음</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>1 result</source>
+        <translation>결과 1건</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The best {count} results; add words to narrow the search.</source>
+        <translation>가장 관련성 높은 결과 {count}건입니다. 단어를 추가하여 범위를 좁히세요.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{count} results</source>
+        <translation>결과 {count}건</translation>
+    </message>
+</context>
+<context>
+    <name>SearchResultsModel</name>
+    <message>
+        <location filename="../../src/safecase/ui/search_model.py" line="+169"/>
+        <source>{kind} ({count})</source>
+        <translation>{kind} ({count})</translation>
+    </message>
+</context>
+<context>
+    <name>UnlockWindow</name>
+    <message>
+        <location filename="../../src/safecase/ui/unlock_window.py" line="+59"/>
+        <location line="+10"/>
+        <source>SafeCase</source>
+        <translation>SafeCase</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Passphrase</source>
+        <translation>암호 문구</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Recovery key</source>
+        <translation>복구 키</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Passphrase:</source>
+        <translation>암호 문구(&amp;P):</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Recovery key:</source>
+        <translation>복구 키(&amp;R):</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Message</source>
+        <translation>메시지</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Unlocking</source>
+        <translation>잠금 해제 중</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Unlock</source>
+        <translation>잠금 해제(&amp;U)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Unlock</source>
+        <translation>잠금 해제</translation>
+    </message>
+    <message>
+        <location line="+60"/>
+        <source>Type the recovery key you wrote down when the vault was created.</source>
+        <translation>보관함을 만들 때 적어 둔 복구 키를 입력하세요.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Use a &amp;passphrase instead</source>
+        <translation>암호 문구 사용(&amp;P)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Use a passphrase instead</source>
+        <translation>암호 문구 사용</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Type your passphrase to unlock the vault.</source>
+        <translation>보관함 잠금을 해제하려면 암호 문구를 입력하세요.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Use &amp;recovery key…</source>
+        <translation>복구 키 사용(&amp;R)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Use recovery key</source>
+        <translation>복구 키 사용</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Type your passphrase.</source>
+        <translation>암호 문구를 입력하세요.</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>Wrong recovery key.</source>
+        <translation>복구 키가 틀렸습니다.</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Wrong passphrase.</source>
+        <translation>암호 문구가 틀렸습니다.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>[vault folder]</source>
+        <translation>[보관함 폴더]</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Before trying anything else, keep a copy of the whole vault folder.</source>
+        <translation>다른 조치를 하기 전에 보관함 폴더 전체를 복사해 두세요.</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomePage</name>
+    <message>
+        <location filename="../../src/safecase/ui/first_run_pages.py" line="-136"/>
+        <source>Welcome to SafeCase</source>
+        <translation>SafeCase에 오신 것을 환영합니다</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>SafeCase keeps your case records encrypted on this computer. Nothing is sent anywhere.</source>
+        <translation>SafeCase는 사례 기록을 이 컴퓨터에 암호화하여 보관합니다. 어떤 정보도 외부로 전송되지 않습니다.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Create my vault</source>
+        <translation>내 보관함 만들기(&amp;C)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Create my vault</source>
+        <translation>내 보관함 만들기</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Try a demo vault with fictional data</source>
+        <translation>가상 자료로 체험용 보관함 사용해 보기(&amp;T)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Try a demo vault with fictional data</source>
+        <translation>가상 자료로 체험용 보관함 사용해 보기</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>For real work. You choose a passphrase and get a recovery key.</source>
+        <translation>실제 업무용입니다. 암호 문구를 정하고 복구 키를 받습니다.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Made-up people in real places, to learn SafeCase. Do not add real cases.</source>
+        <translation>실제 장소에 가상의 인물이 등장하는 SafeCase 연습용 자료입니다. 실제 사례를 입력하지 마세요.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Something is already at the vault&apos;s location, and SafeCase will not overwrite it.</source>
+        <translation>보관함을 만들 위치에 이미 다른 항목이 있습니다. SafeCase는 이를 덮어쓰지 않습니다.</translation>
+    </message>
+</context>
+</TS>
