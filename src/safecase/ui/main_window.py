@@ -73,7 +73,8 @@ class MainWindow(QMainWindow):
         view = QListView(self)
         view.setModel(self.navigation_model)
         view.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
-        view.setMaximumWidth(200)
+        view.setMinimumWidth(110)
+        view.setMaximumWidth(220)
         view.selectionModel().currentChanged.connect(self._on_navigation_current_changed)
         return view
 
@@ -118,9 +119,11 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.navigation)
         splitter.addWidget(self.lists)
         splitter.addWidget(self.editor_area)
+        splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 3)
         splitter.setStretchFactor(2, 4)
         splitter.setChildrenCollapsible(False)
+        splitter.setSizes([150, 500, 630])
         self.setCentralWidget(splitter)
         self.resize(1280, 800)
 
