@@ -18,7 +18,7 @@ from safecase.ui.editors.fields import LineField, MultilineField
 from safecase.ui.editors.history_dialog import HistoryDialog
 from safecase.ui.executor import DatabaseExecutor
 from tests.conftest import PASSPHRASE
-from tests.factories import REQUIRED_REFERENCES, make_body
+from tests.factories import REQUIRED_REFERENCES
 from tests.ui.editors.conftest import Run
 
 
