@@ -17,7 +17,7 @@ def readme_commands() -> list[str]:
 def test_readme_gives_exactly_two_setup_commands() -> None:
     commands = readme_commands()
     assert len(commands) == 2
-    assert commands[0].endswith("safecase init")
+    assert commands[0].endswith(".venv/bin/safecase")  # opens the app, whose first-run wizard creates the vault
     assert commands[1].endswith("python -m pytest")
 
 
