@@ -141,9 +141,34 @@
 <context>
     <name>DateField</name>
     <message>
-        <location filename="../../src/safecase/ui/editors/fields.py" line="+74"/>
+        <location filename="../../src/safecase/ui/editors/fields.py" line="+77"/>
         <source>YYYY, YYYY-MM or YYYY-MM-DD (~ if approximate)</source>
         <translation>YYYY, YYYY-MM 또는 YYYY-MM-DD (대략적이면 ~)</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>year</source>
+        <translation>연</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>month</source>
+        <translation>월</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>day</source>
+        <translation>일</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>precise to the %1</source>
+        <translation>%1 단위</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>, approximate</source>
+        <translation>, 대략</translation>
     </message>
 </context>
 <context>
@@ -652,6 +677,35 @@
         <location filename="../../src/safecase/ui/search_model.py" line="+169"/>
         <source>{kind} ({count})</source>
         <translation>{kind} ({count})</translation>
+    </message>
+</context>
+<context>
+    <name>SecretTextField</name>
+    <message>
+        <location filename="../../src/safecase/ui/editors/contact.py" line="+32"/>
+        <location line="+29"/>
+        <source>Reveal</source>
+        <translation>보기</translation>
+    </message>
+    <message>
+        <location line="-28"/>
+        <source>Reveal or hide the contact details</source>
+        <translation>연락처 보기 또는 숨기기</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copy</source>
+        <translation>복사</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copy the contact details for a short time</source>
+        <translation>연락처를 잠시 동안 복사</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Hide</source>
+        <translation>숨기기</translation>
     </message>
 </context>
 <context>
