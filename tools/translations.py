@@ -3,7 +3,7 @@
     python tools/translations.py update     # extract the strings of src/safecase/ui into resources/i18n/safecase_ko.ts
     python tools/translations.py compile    # build resources/i18n/safecase_ko.qm from the .ts
     python tools/translations.py check      # fail if a string lacks a Korean translation or the .qm is stale
-    python tools/translations.py apply F    # set translations from a JSON file {context: {source: text | [forms]}}
+    python tools/translations.py apply F    # update, then set translations from JSON {context: {source: text | [forms]}}
 
 English is the source language; record labels (kinds, fields, vocabularies) are bilingual in the domain layer and
 are not in the catalogue. The tools are pyside6-lupdate and pyside6-lrelease, found beside the running Python (a
@@ -315,6 +315,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 entries = json.loads(Path(args.json_file).read_text(encoding="utf-8"))
             except (OSError, ValueError) as error:
                 raise TranslationToolError(f"cannot read {args.json_file}: {error}") from error
+            update()  # so that strings added to the code since the last update can be translated too
             unknown = apply_translations(CATALOGUE, entries)
             for entry in unknown:
                 print(f"not in the catalogue: {entry}", file=sys.stderr)

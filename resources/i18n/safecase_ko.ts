@@ -27,7 +27,7 @@
     <message>
         <location line="+8"/>
         <source>Draft kept; not recorded yet</source>
-        <translation>임시 저장됨. 아직 기록되지 않았습니다</translation>
+        <translation>임시 저장됨 (아직 기록되지 않음)</translation>
     </message>
 </context>
 <context>
@@ -73,6 +73,87 @@
         <location line="+17"/>
         <source>That is not what the key says. Go back to see it again, correct your paper, and type the groups again.</source>
         <translation>복구 키와 일치하지 않습니다. 이전 단계로 돌아가 키를 다시 확인하고, 종이에 적은 내용을 고친 다음 묶음을 다시 입력하세요.</translation>
+    </message>
+</context>
+<context>
+    <name>ConsentEditor</name>
+    <message>
+        <location filename="../../src/safecase/ui/editors/consent.py" line="+77"/>
+        <source>Record consent</source>
+        <translation>동의 기록</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Record this consent; it cannot be edited afterwards</source>
+        <translation>이 동의를 기록합니다. 기록한 후에는 수정할 수 없습니다</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Withdraw…</source>
+        <translation>철회…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Record a withdrawal of this consent</source>
+        <translation>이 동의의 철회 기록</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Saving…</source>
+        <translation>저장 중…</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Withdrawn</source>
+        <translation>철회됨</translation>
+    </message>
+</context>
+<context>
+    <name>ConsentPanel</name>
+    <message>
+        <location filename="../../src/safecase/ui/editors/consent_panel.py" line="+61"/>
+        <source>Consent</source>
+        <translation>동의</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Record consent…</source>
+        <translation>동의 기록…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Record consent for this testimony</source>
+        <translation>이 증언에 대한 동의 기록</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Consent warning</source>
+        <translation>동의 경고</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Consent records: %1</source>
+        <translation>동의 기록: %1건</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>agreed</source>
+        <translation>동의함</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not agreed</source>
+        <translation>동의하지 않음</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>withdrawn</source>
+        <translation>철회됨</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>No consent: %1</source>
+        <translation>동의 없음: %1</translation>
     </message>
 </context>
 <context>
@@ -176,7 +257,7 @@
     <message>
         <location filename="../../src/safecase/ui/first_run_pages.py" line="+158"/>
         <source>Your vault</source>
-        <translation>보관함</translation>
+        <translation>내 보관함</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -335,12 +416,12 @@
     <message>
         <location filename="../../src/safecase/ui/editors/history_dialog.py" line="+37"/>
         <source>History</source>
-        <translation>기록 내역</translation>
+        <translation>변경 이력</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Versions</source>
-        <translation>버전</translation>
+        <translation>버전 목록</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -407,7 +488,7 @@
     <message>
         <location line="+0"/>
         <source>Create a record of the kind shown</source>
-        <translation>현재 종류의 기록 새로 만들기</translation>
+        <translation>표시된 종류의 기록 새로 만들기</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -480,7 +561,7 @@
     <message>
         <location line="+1"/>
         <source>History…</source>
-        <translation>기록 내역…</translation>
+        <translation>변경 이력…</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -513,7 +594,7 @@
     <message>
         <location filename="../../src/safecase/ui/list_pane.py" line="+39"/>
         <source>Filter the list</source>
-        <translation>목록 거르기</translation>
+        <translation>목록 필터</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -523,7 +604,7 @@
     <message>
         <location line="+46"/>
         <source>Filter (words from names, places, text)…</source>
-        <translation>거르기 (이름, 장소, 본문의 단어)…</translation>
+        <translation>필터 (이름, 장소, 본문 속 단어)…</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -609,7 +690,7 @@
     <message>
         <location line="+1"/>
         <source>Lock the vault after this many idle minutes:</source>
-        <translation>사용하지 않을 때 보관함을 잠글 시간(분):</translation>
+        <translation>다음 시간(분) 동안 사용하지 않으면 보관함 잠금:</translation>
     </message>
 </context>
 <context>
@@ -700,12 +781,20 @@
     <message>
         <location line="+1"/>
         <source>Copy the contact details for a short time</source>
-        <translation>연락처를 잠시 동안 복사</translation>
+        <translation>연락처를 잠시 동안만 복사</translation>
     </message>
     <message>
         <location line="+26"/>
         <source>Hide</source>
         <translation>숨기기</translation>
+    </message>
+</context>
+<context>
+    <name>TestimonyEditor</name>
+    <message>
+        <location filename="../../src/safecase/ui/editors/testimony.py" line="+124"/>
+        <source>Record consent</source>
+        <translation>동의 기록</translation>
     </message>
 </context>
 <context>
@@ -858,6 +947,36 @@
         <location line="+12"/>
         <source>Something is already at the vault&apos;s location, and SafeCase will not overwrite it.</source>
         <translation>보관함을 만들 위치에 이미 다른 항목이 있습니다. SafeCase는 이를 덮어쓰지 않습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>WithdrawDialog</name>
+    <message>
+        <location filename="../../src/safecase/ui/editors/consent.py" line="-91"/>
+        <source>Withdraw consent</source>
+        <translation>동의 철회</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>How the withdrawal was given</source>
+        <translation>철회 의사를 밝힌 방법</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+8"/>
+        <source>Withdrawn on</source>
+        <translation>철회일</translation>
+    </message>
+    <message>
+        <location line="-6"/>
+        <location line="+7"/>
+        <source>Recorded by</source>
+        <translation>기록자</translation>
+    </message>
+    <message>
+        <location line="-2"/>
+        <source>Method</source>
+        <translation>방법</translation>
     </message>
 </context>
 </TS>
