@@ -404,6 +404,19 @@
     </message>
 </context>
 <context>
+    <name>EventEditor</name>
+    <message>
+        <location filename="../../src/safecase/ui/editors/event.py" line="+56"/>
+        <source>Route</source>
+        <translation>이동 경로</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>then</source>
+        <translation>그다음</translation>
+    </message>
+</context>
+<context>
     <name>FirstRunWizard</name>
     <message>
         <location filename="../../src/safecase/ui/first_run_wizard.py" line="+45"/>
