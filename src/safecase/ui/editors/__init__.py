@@ -7,7 +7,11 @@ from PySide6.QtWidgets import QWidget
 
 from safecase.domain.kinds import Kind
 from safecase.ui.editors.base import RecordEditor
+from safecase.ui.editors.consent import ConsentEditor
+from safecase.ui.editors.contact import ContactEditor
 from safecase.ui.editors.context import EditorContext
+from safecase.ui.editors.event import EventEditor
+from safecase.ui.editors.testimony import TestimonyEditor
 from safecase.ui.executor import DatabaseExecutor
 from safecase.ui.protection.clipboard_guard import ClipboardGuard
 
@@ -25,4 +29,12 @@ def create_editor(
 ) -> RecordEditor:
     """The editor for a record of `kind` (`record_id` None: a new record)."""
     context = EditorContext(kind, executor, lang)
+    if kind is Kind.TESTIMONY:
+        return TestimonyEditor(record_id, context, parent)
+    if kind is Kind.EVENT:
+        return EventEditor(record_id, context, parent)
+    if kind is Kind.CONSENT:
+        return ConsentEditor(record_id, context, parent=parent)
+    if kind is Kind.CONTACT:
+        return ContactEditor(record_id, context, clipboard, parent)
     return RecordEditor(kind, record_id, context, parent=parent)

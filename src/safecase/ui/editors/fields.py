@@ -7,11 +7,13 @@ cannot be parsed (``12a`` in a number field) is returned as the text typed, so v
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRegularExpression, Signal
+from PySide6.QtCore import QRegularExpression, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
+from safecase.domain.partial_date import PartialDate, Precision
 from safecase.domain.vocabulary import Vocabulary
+from safecase.errors import ValidationError
 
 
 class FieldWidget(QWidget):
@@ -67,12 +69,35 @@ class LineField(FieldWidget):
 
 
 class DateField(LineField):
-    """A partial date: year, year-month or full date, optionally approximate (``~2019-03``)."""
+    """A partial date: year, year-month or full date, optionally approximate (``~2019-03``), with the precision
+    it states shown beside it."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, max_length=11)
         self.edit.setPlaceholderText(self.tr("YYYY, YYYY-MM or YYYY-MM-DD (~ if approximate)"))
         self.edit.setValidator(QRegularExpressionValidator(QRegularExpression(r"~?[0-9-]{0,10}"), self.edit))
+        self.precision = QLabel(self)
+        self.precision.setTextFormat(Qt.TextFormat.PlainText)
+        layout = self.layout()
+        assert isinstance(layout, QHBoxLayout)
+        layout.addWidget(self.precision)
+        self.edit.textChanged.connect(self._on_edit_text_changed)
+
+    def _on_edit_text_changed(self, text: str) -> None:
+        try:
+            date = PartialDate.parse(text) if text.strip() else None
+        except ValidationError:
+            date = None
+        if date is None:
+            self.precision.setText("")
+            return
+        names = {
+            Precision.YEAR: self.tr("year"),
+            Precision.MONTH: self.tr("month"),
+            Precision.DAY: self.tr("day"),
+        }
+        shown = self.tr("precise to the %1").replace("%1", names[date.precision])
+        self.precision.setText(shown + (self.tr(", approximate") if date.approximate else ""))
 
 
 class IntegerField(LineField):
