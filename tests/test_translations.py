@@ -95,6 +95,20 @@ def test_check_passes_when_complete_and_fails_on_a_stale_compiled_catalogue(tmp_
     assert report.compiled_problem is not None
 
 
+def test_check_notes_but_accepts_catalogue_entries_gone_from_the_code(tmp_path: Path) -> None:
+    folder, catalogue, compiled = _sample_catalogue(tmp_path)
+    translations.apply_translations(
+        catalogue, {"SamplePane": {"Lock": "잠금", "Unlock": "잠금 해제", "%n record(s)": ["기록 %n건"]}}
+    )
+    translations.compile_catalogue(catalogue, compiled)
+    (folder / "pane.py").write_text(_SAMPLE_UI.replace('self.tr("Unlock"), ', ""), encoding="utf-8")
+
+    report = translations.check(catalogue, compiled, folder)
+
+    assert report.ok
+    assert [message.source for message in report.unused] == ["Unlock"]
+
+
 def test_check_rejects_a_translation_that_drops_a_placeholder(tmp_path: Path) -> None:
     folder = tmp_path / "ui"
     folder.mkdir()

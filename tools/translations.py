@@ -3,7 +3,7 @@
     python tools/translations.py update     # extract the strings of src/safecase/ui into resources/i18n/safecase_ko.ts
     python tools/translations.py compile    # build resources/i18n/safecase_ko.qm from the .ts
     python tools/translations.py check      # fail if a string lacks a Korean translation or the .qm is stale
-    python tools/translations.py apply F    # update, then set translations from JSON {context: {source: text | [forms]}}
+    python tools/translations.py apply F    # update, then set translations from JSON {context: {source: text|[forms]}}
 
 English is the source language; record labels (kinds, fields, vocabularies) are bilingual in the domain layer and
 are not in the catalogue. The tools are pyside6-lupdate and pyside6-lrelease, found beside the running Python (a
@@ -70,6 +70,7 @@ class CheckReport:
     missing: list[Message] = field(default_factory=list)
     bad_placeholders: list[Message] = field(default_factory=list)
     compiled_problem: str | None = None
+    unused: list[Message] = field(default_factory=list)  # in the catalogue, gone from the code: harmless, noted
 
     @property
     def ok(self) -> bool:
@@ -89,6 +90,8 @@ class CheckReport:
             out.append("fix: python tools/translations.py update, translate, python tools/translations.py compile")
         else:
             out.append(f"Korean catalogue complete: {self.strings} strings translated, {COMPILED.name} up to date")
+        if self.unused:
+            out.append(f"note: {len(self.unused)} catalogue entries are no longer in the code (dropped by update)")
         return out
 
 
@@ -274,6 +277,7 @@ def check(catalogue: Path = CATALOGUE, compiled: Path = COMPILED, folder: Path =
                 report.missing.append(message)
             elif not placeholders_match(found):
                 report.bad_placeholders.append(found)
+        report.unused = [message for key, message in sorted(committed.items()) if key not in extracted]
         rebuilt = Path(scratch) / "rebuilt.qm"
         lrelease(catalogue, rebuilt)
         # Byte comparison, not modification times: a git checkout gives both files the time of the checkout.
