@@ -133,3 +133,12 @@ def test_main_reports_an_expected_error_in_one_line_with_exit_code_1(
     assert translations.main(["apply", str(tmp_path / "absent.json")]) == 1
 
     assert capsys.readouterr().err.startswith("error: cannot read")
+
+
+def test_a_missing_qt_tool_is_an_expected_error_naming_it() -> None:
+    with pytest.raises(translations.TranslationToolError, match="pyside6-no-such-tool not found"):
+        translations.find_tool("no-such-tool")
+
+
+def test_an_unknown_subcommand_exits_with_1() -> None:
+    assert translations.main(["bogus"]) == 1

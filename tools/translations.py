@@ -299,7 +299,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("check", help="fail if a string lacks a Korean translation or the .qm is stale")
     apply_parser = commands.add_parser("apply", help="set translations from a JSON file {context: {source: text}}")
     apply_parser.add_argument("json_file", type=Path)
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # argparse has printed the usage or the help; keep to exit codes 0 and 1
+        return 0 if stop.code == 0 else 1
     try:
         if args.command == "update":
             count = update()
