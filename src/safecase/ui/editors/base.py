@@ -214,7 +214,7 @@ class RecordEditor(QWidget):
             self.title_label.setText(self.tr("New %1").replace("%1", label))
             return
         title = display_title(self.kind, self.state.body, lang=self.context.lang)
-        self.title_label.setText(f"{label} · {title}")
+        self.title_label.setText(title if title.startswith(label) else f"{label} · {title}")
 
     # -- editing ------------------------------------------------------------------------------------------------
 

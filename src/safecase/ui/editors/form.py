@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from safecase.domain.field_labels import field_help, field_label
@@ -66,6 +67,7 @@ class FieldRow(QWidget):
         self._context = context
         self.path = path
         self.widget = widget
+        self.help_enabled = True
         self.label = PlainLabel("", self)
         self.label.setBuddy(widget)
         self.label.setVisible(show_label)
@@ -87,7 +89,7 @@ class FieldRow(QWidget):
         self.widget.set_accessible_name(label)
         help_text = field_help(self._context.kind, self.path, lang)
         self.help.setText(help_text)
-        self.help.setVisible(bool(help_text))
+        self.help.setVisible(bool(help_text) and self.help_enabled)
         if isinstance(self.widget, BoolField):
             self.widget.box.setText(label)
         if isinstance(self.widget, ChoiceField):
@@ -216,7 +218,7 @@ class ListField(FieldWidget):
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.addWidget(self.error)
-        self._layout.addWidget(self.add_button)
+        self._layout.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignLeft)
 
     def add_item(self) -> FieldWidget:
         item = self._factory()

@@ -41,6 +41,8 @@ _META = (
 class TestimonyEditor(RecordEditor):
     """A testimony with its texts side by side and its consent status."""
 
+    __test__ = False  # not a pytest test class, whatever its name says
+
     def __init__(self, record_id: str | None, context: EditorContext, parent: QWidget | None = None) -> None:
         self.consent_panel = ConsentPanel(context.lang)
         super().__init__(Kind.TESTIMONY, record_id, context, parent=parent)
@@ -72,6 +74,10 @@ class TestimonyEditor(RecordEditor):
         layout.addLayout(meta)
         layout.addWidget(texts, 3)
         layout.addLayout(bottom, 1)
+        for name in ("language", "translation_language"):
+            rows[name].help_enabled = False  # keeps the two texts level with each other
+            rows[name].help.hide()
+        self.consent_panel.setMinimumWidth(260)
         for name in ("original_text", "translation"):
             rows[name].widget.setMinimumHeight(220)
         scroll = QScrollArea()
