@@ -53,6 +53,7 @@ def app(
     if safecase.gate is not None:
         safecase.gate.hide()
     safecase.shut_down()
+    safecase.language.use("en")  # the translator is installed on the shared QApplication
 
 
 def unlock(qtbot: QtBot, app: SafeCaseApp) -> MainWindow:
