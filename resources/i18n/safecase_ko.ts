@@ -111,7 +111,7 @@
 <context>
     <name>ConsentPanel</name>
     <message>
-        <location filename="../../src/safecase/ui/editors/consent_panel.py" line="+61"/>
+        <location filename="../../src/safecase/ui/editors/consent_panel.py" line="+66"/>
         <source>Consent</source>
         <translation>동의</translation>
     </message>
@@ -398,7 +398,7 @@
 <context>
     <name>ErrorLabel</name>
     <message>
-        <location filename="../../src/safecase/ui/editors/form.py" line="+52"/>
+        <location filename="../../src/safecase/ui/editors/form.py" line="+53"/>
         <source>Error</source>
         <translation>오류</translation>
     </message>
@@ -461,7 +461,7 @@
 <context>
     <name>ListField</name>
     <message>
-        <location filename="../../src/safecase/ui/editors/form.py" line="+161"/>
+        <location filename="../../src/safecase/ui/editors/form.py" line="+162"/>
         <source>Add</source>
         <translation>추가</translation>
     </message>
@@ -805,7 +805,7 @@
 <context>
     <name>TestimonyEditor</name>
     <message>
-        <location filename="../../src/safecase/ui/editors/testimony.py" line="+124"/>
+        <location filename="../../src/safecase/ui/editors/testimony.py" line="+130"/>
         <source>Record consent</source>
         <translation>동의 기록</translation>
     </message>
