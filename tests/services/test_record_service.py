@@ -203,3 +203,15 @@ def test_a_consent_cannot_withdraw_itself(session: VaultSession) -> None:
             withdrawal_of(own_id, {"subject_person_id": person.id}, method="written", given_on="2024-06-01"),  # type: ignore[arg-type]
             record_id=own_id,
         )
+
+
+def test_referring_lists_live_records_of_a_kind_that_name_a_record(session: VaultSession) -> None:
+    records = RecordService(session)
+    person = records.add(Kind.PERSON, make_body(Kind.PERSON))
+    consent = records.add(Kind.CONSENT, make_body(Kind.CONSENT, subject_person_id=person.id))
+    testimony = records.add(Kind.TESTIMONY, make_body(Kind.TESTIMONY, interviewee_id=person.id))
+    assert [state.id for state in records.referring(person.id, Kind.CONSENT)] == [consent.id]
+    assert [state.id for state in records.referring(person.id, Kind.TESTIMONY)] == [testimony.id]
+    assert {state.id for state in records.referring(person.id)} == {consent.id, testimony.id}
+    records.delete(testimony.id)
+    assert records.referring(person.id, Kind.TESTIMONY) == []

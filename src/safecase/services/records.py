@@ -87,6 +87,11 @@ class RecordService:
         self._refuse_if_referenced(current.id, kind)
         return self.write_batch([PendingWrite(current.id, kind, current.body, True, "record.delete")])[0]
 
+    def referring(self, record_id: str, kind: Kind | None = None) -> list[RecordState]:
+        """The live records (of ``kind``, if given) whose fields name ``record_id``."""
+        ids = {r.source_id for r in self._store.referrers(record_id) if kind is None or r.source_kind == kind.value}
+        return [self.show(source_id) for source_id in sorted(ids)]
+
     def _refuse_if_referenced(self, record_id: str, kind: Kind) -> None:
         referrers = [r for r in self._store.referrers(record_id) if r.source_id != record_id]
         if referrers:

@@ -123,7 +123,7 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 3)
         splitter.setStretchFactor(2, 4)
         splitter.setChildrenCollapsible(False)
-        splitter.setSizes([150, 500, 630])
+        splitter.setSizes([140, 360, 780])
         self.setCentralWidget(splitter)
         self.resize(1280, 800)
 

@@ -23,13 +23,18 @@ class ScopeStatus(StrEnum):
 
 
 def find_consents(context: TaskContext, testimony_id: str | None, person_id: str | None) -> list[RecordState]:
-    """On the database thread: the consents naming this testimony or this person."""
-    store = context.workspace.session.records
-    ids: set[str] = set()
-    for target in (testimony_id, person_id):
-        if target:
-            ids.update(r.source_id for r in store.referrers(target) if r.source_kind == Kind.CONSENT.value)
-    return [context.workspace.records.show(record_id) for record_id in sorted(ids)]
+    """On the database thread: the consents given for this testimony, and the person's consents that are not tied
+    to one testimony (a consent recorded for another of their interviews does not cover this one)."""
+    records = context.workspace.records
+    found: dict[str, RecordState] = {}
+    if testimony_id:
+        found.update((c.id, c) for c in records.referring(testimony_id, Kind.CONSENT))
+    if person_id:
+        persons = records.referring(person_id, Kind.CONSENT)
+        found.update((c.id, c) for c in persons if c.body.get("testimony_id") in (None, testimony_id))
+        # a withdrawal of a consent in the list counts wherever it was recorded
+        found.update((c.id, c) for c in persons if c.body.get("withdraws_consent_id") in found)
+    return [found[key] for key in sorted(found)]
 
 
 def scope_statuses(consents: Sequence[RecordState]) -> dict[str, ScopeStatus]:
