@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -147,11 +147,22 @@ def _kind(number: int, value: object) -> Kind:
         raise ValidationError(f"row {number}: the kind is not one SafeCase knows; use one of {kinds}.") from None
 
 
-def import_rows(records: RecordService, rows: list[dict[str, Any]]) -> dict[str, int]:
-    """Validate every row, check references across rows and the vault, then write all in one transaction."""
+ProgressCallback = Callable[[int, int], None]
+
+
+def import_rows(
+    records: RecordService, rows: list[dict[str, Any]], progress: ProgressCallback | None = None
+) -> dict[str, int]:
+    """Validate every row, check references across rows and the vault, then write all in one transaction.
+
+    ``progress(done, total)`` is called while rows are checked; it may raise to cancel, which is safe then:
+    nothing is written until every row has been checked.
+    """
     writes: list[PendingWrite] = []
     seen_ids: set[str] = set()
     for number, row in enumerate(rows, start=1):
+        if progress is not None and number % 100 == 1:
+            progress(number - 1, len(rows))
         body = dict(row)
         kind = _kind(number, body.pop("kind", None))
         record_id = body.pop("id", None)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from safecase.domain.kinds import Kind
 from safecase.ui.executor import DatabaseExecutor
+from safecase.ui.import_action import ImportAction
 from safecase.ui.list_pane import RecordListPane
 from safecase.ui.navigation_model import NAVIGATION_KINDS, KindRole, NavigationModel
 from safecase.ui.protection.clipboard_guard import ClipboardGuard
@@ -62,6 +63,8 @@ class MainWindow(QMainWindow):
         self.editor_area.addWidget(self.editor_placeholder)
         self.search_dialog = SearchDialog(executor, lang, self)
         self.search_dialog.record_chosen.connect(self.open_record)
+        self.import_action = ImportAction(executor, self)
+        self.import_action.imported.connect(self._on_records_imported)
         self._actions = self._make_actions()
         self._lay_out()
         self.retranslate()
@@ -88,6 +91,7 @@ class MainWindow(QMainWindow):
         actions = {
             "new": QAction(self),
             "search": QAction(self),
+            "import": QAction(self),
             "lock": QAction(self),
             "panic": QAction(self),
             "korean": QAction(self),
@@ -102,12 +106,13 @@ class MainWindow(QMainWindow):
             action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         actions["new"].triggered.connect(self._on_new_triggered)
         actions["search"].triggered.connect(self.show_search)
+        actions["import"].triggered.connect(lambda: self.import_action.run())
         actions["lock"].triggered.connect(self.lock_requested)
         actions["panic"].triggered.connect(self.panic_requested)
         actions["korean"].triggered.connect(lambda: self.language_chosen.emit("ko"))
         actions["english"].triggered.connect(lambda: self.language_chosen.emit("en"))
         actions["settings"].triggered.connect(self.settings_requested)
-        for name in ("new", "search", "lock", "panic"):
+        for name in ("new", "search", "import", "lock", "panic"):
             toolbar.addAction(actions[name])
         toolbar.addSeparator()
         for name in ("korean", "english", "settings"):
@@ -131,6 +136,7 @@ class MainWindow(QMainWindow):
         texts = {
             "new": (self.tr("New"), self.tr("Create a record of the kind shown")),
             "search": (self.tr("Search"), self.tr("Search everything (Ctrl+K)")),
+            "import": (self.tr("Import…"), self.tr("Import records from a JSON or CSV file")),
             "lock": (self.tr("Lock"), self.tr("Lock the vault (Ctrl+L)")),
             "panic": (self.tr("Hide && lock"), self.tr("Hide every window and lock at once (Ctrl+Shift+H)")),
             "korean": ("한국어", "한국어로 보기"),
@@ -226,6 +232,10 @@ class MainWindow(QMainWindow):
             pane.load()  # a new record (or one not on screen): its place in the order comes from the database
         else:
             pane.model.forget_cached_rows()
+
+    def _on_records_imported(self) -> None:
+        for pane in self._panes.values():
+            pane.load()
 
     def _on_navigation_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         value = current.data(KindRole)

@@ -1,0 +1,87 @@
+"""Import from the app: in the background, with progress, all or nothing, and cancellable while checking."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
+
+from safecase.domain.kinds import Kind
+from safecase.services.vault import CreatedVault, VaultService
+from safecase.services.workspace import Workspace
+from safecase.ui.executor import DatabaseExecutor
+from safecase.ui.import_action import ImportAction
+from tests.conftest import PASSPHRASE
+
+
+@pytest.fixture
+def executor(qtbot: QtBot, vaults: VaultService, created_vault: CreatedVault) -> Iterator[DatabaseExecutor]:
+    executor = DatabaseExecutor()
+    done: list[None] = []
+    executor.submit(
+        lambda c: c.set_workspace(Workspace(vaults.unlock(created_vault.folder, PASSPHRASE))), on_success=done.append
+    )
+    qtbot.waitUntil(lambda: bool(done), timeout=10_000)
+    yield executor
+    executor.shutdown()
+
+
+@pytest.fixture(autouse=True)
+def quiet_message_boxes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *args: shown.append(str(args[-1])))
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: shown.append(str(args[-1])))
+    return shown
+
+
+def people_file(tmp_path: Path, count: int, *, broken_last: bool = False) -> Path:
+    rows = [{"kind": "person", "pseudonym": f"P-IMP{n:04d}"} for n in range(count)]
+    if broken_last:
+        rows[-1]["sex"] = "not-a-sex"
+    path = tmp_path / "people.jsonl"
+    path.write_text("\n".join(json.dumps(row) for row in rows), encoding="utf-8")
+    return path
+
+
+def count_people(qtbot: QtBot, executor: DatabaseExecutor) -> int:
+    result: list[int] = []
+    executor.submit(lambda c: c.workspace.records.count(Kind.PERSON), on_success=result.append)
+    qtbot.waitUntil(lambda: bool(result))
+    return result[0]
+
+
+def test_import_writes_every_row_and_reports(
+    qtbot: QtBot, executor: DatabaseExecutor, tmp_path: Path, quiet_message_boxes: list[str]
+) -> None:
+    parent = QWidget()
+    action = ImportAction(executor, parent)
+    with qtbot.waitSignal(action.imported, timeout=20_000):
+        action.start(people_file(tmp_path, 250))
+    assert count_people(qtbot, executor) == 250
+    assert quiet_message_boxes == ["Imported 250 record(s)."]
+
+
+def test_a_bad_row_imports_nothing_and_says_which(
+    qtbot: QtBot, executor: DatabaseExecutor, tmp_path: Path, quiet_message_boxes: list[str]
+) -> None:
+    action = ImportAction(executor, QWidget())
+    action.start(people_file(tmp_path, 50, broken_last=True))
+    qtbot.waitUntil(lambda: bool(quiet_message_boxes), timeout=20_000)
+    assert "row 50" in quiet_message_boxes[0] and "nothing was imported" in quiet_message_boxes[0]
+    assert count_people(qtbot, executor) == 0
+
+
+def test_cancelling_while_checking_writes_nothing(
+    qtbot: QtBot, executor: DatabaseExecutor, tmp_path: Path, quiet_message_boxes: list[str]
+) -> None:
+    action = ImportAction(executor, QWidget())
+    action.start(people_file(tmp_path, 3000))
+    assert action._task is not None
+    action._task.cancel()
+    qtbot.waitUntil(lambda: action._task is None, timeout=20_000)
+    assert count_people(qtbot, executor) == 0
+    assert quiet_message_boxes == []
