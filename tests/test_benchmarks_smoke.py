@@ -48,6 +48,9 @@ def test_quick_run_reports_every_figure_with_a_same_run_baseline() -> None:
         "search_latency_every_record",
         "record_write_throughput_large_vault",
         "record_add_person_large_vault",
+        "ui_first_paint_after_unlock_ms",
+        "ui_scroll_worst_stall_ms",
+        "ui_scroll_stall_p99_ms",
     }
     for figure in figures:
         assert set(figure) >= KEYS
