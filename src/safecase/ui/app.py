@@ -12,7 +12,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QLocale, QObject, QSettings
-from PySide6.QtWidgets import QApplication, QInputDialog, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from safecase.domain.clock import Clock
 from safecase.services.vault import VaultService
@@ -25,6 +25,7 @@ from safecase.ui.protection.idle_lock import IdleMonitor
 from safecase.ui.protection.screen_lock import ScreenLockListener
 from safecase.ui.protection.window_privacy import exclude_from_capture, hide_all_windows
 from safecase.ui.settings import AppSettings, system_language
+from safecase.ui.settings_dialog import SettingsDialog
 from safecase.ui.unlock_window import UnlockWindow
 
 log = logging.getLogger(__name__)
@@ -161,17 +162,11 @@ class SafeCaseApp(QObject):
         self.main_window.show_kind(kind)
 
     def _on_settings_requested(self) -> None:
-        minutes, accepted = QInputDialog.getInt(
-            self.main_window,
-            self.tr("Auto-lock"),
-            self.tr("Lock the vault after this many idle minutes:"),
-            self.settings.idle_lock_minutes,
-            1,
-            240,
-        )
-        if accepted:
-            self.settings.idle_lock_minutes = minutes
+        dialog = SettingsDialog(self.executor, self.vaults, self.settings.idle_lock_minutes, self.main_window)
+        if dialog.exec() == SettingsDialog.DialogCode.Accepted:
+            self.settings.idle_lock_minutes = dialog.idle_minutes.value()
             self.idle.set_timeout_ms(self.settings.idle_lock_minutes * MINUTE_MS)
+        dialog.deleteLater()
 
     def _on_unhandled_failure(self, message: str) -> None:
         window = self.main_window
