@@ -8,6 +8,7 @@ and fetches the columns of the rows on screen. Sorting and filtering happen in S
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -87,10 +88,12 @@ class ListViews:
         """The list rows of the given keys (those still live), by key."""
         found: dict[int, ListRow] = {}
         names = KEY_COLUMNS + self.columns(kind)
+        # Keys drive the join (CROSS JOIN fixes the loop order), so each row is a rowid lookup. With `num IN (...)`
+        # and no statistics, SQLite scans the kind's whole index instead: 12 ms against 0.4 ms a page at 100,000.
+        sql = f"SELECT v.* FROM json_each(?) AS wanted CROSS JOIN {_view(kind)} AS v ON v.num = wanted.value"
         for start in range(0, len(nums), _MAX_KEYS_PER_QUERY):
-            part = nums[start : start + _MAX_KEYS_PER_QUERY]
-            marks = ",".join("?" * len(part))
-            for row in self._db.query_all(f"SELECT * FROM {_view(kind)} WHERE num IN ({marks})", part):
+            part = [int(num) for num in nums[start : start + _MAX_KEYS_PER_QUERY]]
+            for row in self._db.query_all(sql, (json.dumps(part),)):
                 values = dict(zip(names, row, strict=True))
                 found[row[0]] = ListRow(
                     num=row[0],
