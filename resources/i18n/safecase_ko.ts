@@ -459,6 +459,43 @@
     </message>
 </context>
 <context>
+    <name>ImportAction</name>
+    <message>
+        <location filename="../../src/safecase/ui/import_action.py" line="+38"/>
+        <source>Import records</source>
+        <translation>기록 가져오기</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Records (*.json *.jsonl *.csv)</source>
+        <translation>기록 (*.json *.jsonl *.csv)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Checking the records…</source>
+        <translation>기록을 확인하는 중…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+21"/>
+        <location line="+6"/>
+        <source>Import</source>
+        <translation>가져오기</translation>
+    </message>
+    <message numerus="yes">
+        <location line="-6"/>
+        <source>Imported %n record(s).</source>
+        <translation>
+            <numerusform>기록 %n건을 가져왔습니다.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ListField</name>
     <message>
         <location filename="../../src/safecase/ui/editors/form.py" line="+162"/>
@@ -494,7 +531,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/safecase/ui/main_window.py" line="+132"/>
+        <location filename="../../src/safecase/ui/main_window.py" line="+137"/>
         <source>New</source>
         <translation>새로 만들기</translation>
     </message>
@@ -512,6 +549,16 @@
         <location line="+0"/>
         <source>Search everything (Ctrl+K)</source>
         <translation>전체 검색 (Ctrl+K)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Import…</source>
+        <translation>가져오기…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Import records from a JSON or CSV file</source>
+        <translation>JSON 또는 CSV 파일에서 기록 가져오기</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -694,19 +741,6 @@
     </message>
 </context>
 <context>
-    <name>SafeCaseApp</name>
-    <message>
-        <location filename="../../src/safecase/ui/app.py" line="+166"/>
-        <source>Auto-lock</source>
-        <translation>자동 잠금</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Lock the vault after this many idle minutes:</source>
-        <translation>다음 시간(분) 동안 사용하지 않으면 보관함 잠금:</translation>
-    </message>
-</context>
-<context>
     <name>SearchDialog</name>
     <message>
         <location filename="../../src/safecase/ui/search_dialog.py" line="+44"/>
@@ -800,6 +834,101 @@
         <location line="+26"/>
         <source>Hide</source>
         <translation>숨기기</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../src/safecase/ui/settings_dialog.py" line="+40"/>
+        <source>Settings</source>
+        <translation>설정</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source> min</source>
+        <translation>분</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lock after idle minutes</source>
+        <translation>잠금까지의 미사용 시간(분)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+25"/>
+        <source>New passphrase</source>
+        <translation>새 암호 문구</translation>
+    </message>
+    <message>
+        <location line="-24"/>
+        <source>Repeat the new passphrase</source>
+        <translation>새 암호 문구 다시 입력</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Change passphrase</source>
+        <translation>암호 문구 변경</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+32"/>
+        <source>Current passphrase</source>
+        <translation>현재 암호 문구</translation>
+    </message>
+    <message>
+        <location line="-31"/>
+        <source>Replace the master key</source>
+        <translation>마스터 키 교체</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Auto-lock</source>
+        <translation>자동 잠금</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lock after being idle for</source>
+        <translation>잠금까지의 미사용 시간</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Passphrase</source>
+        <translation>암호 문구</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Repeat it</source>
+        <translation>다시 입력</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Master key</source>
+        <translation>마스터 키</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Re-encrypts the whole vault with a new key. Takes a while; keep the laptop on power.</source>
+        <translation>새 키로 보관함 전체를 다시 암호화합니다. 시간이 걸리니 노트북을 전원에 연결해 두세요.</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>The two new passphrases differ; nothing was changed.</source>
+        <translation>두 새 암호 문구가 일치하지 않아 아무것도 변경되지 않았습니다.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The passphrase was changed. Use the new one from now on.</source>
+        <translation>암호 문구가 변경되었습니다. 이제부터 새 암호 문구를 사용하세요.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The vault is re-encrypted with a new master key.</source>
+        <translation>새 마스터 키로 보관함을 다시 암호화했습니다.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Working… please wait.</source>
+        <translation>처리 중입니다… 잠시 기다려 주세요.</translation>
     </message>
 </context>
 <context>
