@@ -1,7 +1,24 @@
-"""GUI tests run offscreen: no display is needed, and nothing is shown on one if there is."""
+"""GUI tests run offscreen: no display is needed, and nothing is shown on one if there is.
+
+As in the app (ui/main_thread_gc.py), Python's cyclic garbage collector runs on the GUI thread only: collected on
+the database thread, a widget caught in a reference cycle would be freed there and crash Qt.
+"""
 
 from __future__ import annotations
 
+import gc
 import os
+from collections.abc import Iterator
+
+import pytest
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
+@pytest.fixture(autouse=True)
+def collect_garbage_on_the_gui_thread() -> Iterator[None]:
+    gc.collect()
+    gc.disable()
+    yield
+    gc.enable()
+    gc.collect()

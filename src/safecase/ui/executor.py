@@ -170,8 +170,13 @@ class DatabaseExecutor(QObject):
     def _run(self) -> None:
         while (item := self._queue.get()) is not _STOP:
             assert isinstance(item, Task)
-            result, error = self._execute(item)
-            self._post(_FINISHED, item.task_id, (result, error))
+            task_id = item.task_id
+            outcome = self._execute(item)
+            # The task's callbacks and operation may hold widgets: their last reference must be dropped on the GUI
+            # thread (which keeps the task until the outcome arrives), never here, where freeing one crashes Qt.
+            del item
+            self._post(_FINISHED, task_id, outcome)
+            del outcome
 
     def _execute(self, task: Task[Any]) -> tuple[Any, SafeCaseError | None]:
         if task.cancelled:
@@ -182,7 +187,7 @@ class DatabaseExecutor(QObject):
             except DatabaseErrors as database_error:
                 raise translate_database_error(database_error) from None
         except SafeCaseError as error:
-            return None, error
+            return None, _without_frames(error)
         except Exception as unexpected:  # the thread boundary: log the type only, never content
             log.error("operation failed: %s", type(unexpected).__name__)
             return None, InternalError(type(unexpected).__name__)
@@ -241,3 +246,12 @@ class DatabaseExecutor(QObject):
         if busy != self._busy:
             self._busy = busy
             self.busy_changed.emit(busy)
+
+
+def _without_frames(error: SafeCaseError) -> SafeCaseError:
+    """The error without its traceback and chained exceptions, whose frames could keep the operation (and the
+    widgets it captured) alive on the database thread."""
+    error.__traceback__ = None
+    error.__context__ = None
+    error.__cause__ = None
+    return error

@@ -12,6 +12,7 @@ from safecase.domain.clock import SystemClock
 from safecase.services.vault import VaultService
 from safecase.ui.app import SafeCaseApp, default_settings_store
 from safecase.ui.i18n import LanguageSwitcher
+from safecase.ui.main_thread_gc import MainThreadGarbageCollector
 from safecase.ui.protection.screen_lock import screen_lock_listener_for_platform
 from safecase.ui.settings import AppSettings
 
@@ -34,5 +35,10 @@ def run_app(vault_root: Path, vaults: VaultService, *, lang: str | None = None) 
         screen_lock_listener_for_platform(),
         LanguageSwitcher(qt_app),
     )
+    collector = MainThreadGarbageCollector(qt_app)
+    collector.start()
     app.start()
-    return int(qt_app.exec())
+    try:
+        return int(qt_app.exec())
+    finally:
+        collector.stop()
