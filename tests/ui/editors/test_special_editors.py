@@ -15,6 +15,7 @@ from safecase.ui.editors import RecordEditor, create_editor
 from safecase.ui.editors.consent import ConsentEditor
 from safecase.ui.editors.contact import MASK, ContactEditor
 from safecase.ui.editors.event import EventEditor
+from safecase.ui.editors.tab_order import focusable_controls
 from safecase.ui.editors.testimony import TestimonyEditor
 from safecase.ui.executor import DatabaseExecutor
 from safecase.ui.protection.clipboard_guard import ClipboardGuard
@@ -134,3 +135,31 @@ def test_event_route_round_trips(qtbot: QtBot, executor: DatabaseExecutor, add: 
     editor = open_editor(qtbot, executor, Kind.EVENT, state.id)
     assert isinstance(editor, EventEditor)
     assert validate_body(Kind.EVENT, editor.current_body()) == state.body
+
+
+def rows_in_tab_order(editor: RecordEditor, first_row: str) -> list[str]:
+    """The form rows Tab visits, starting at ``first_row``, as a keyboard user meets them."""
+    rows = editor.form.rows  # type: ignore[attr-defined]
+    owner = {control: name for name, row in rows.items() for control in focusable_controls(row)}
+    control = focusable_controls(rows[first_row])[0]
+    visited: list[str] = []
+    for _ in range(400):
+        name = owner.get(control)
+        if name is not None and (not visited or visited[-1] != name):
+            visited.append(name)
+        control = control.nextInFocusChain()
+    return list(dict.fromkeys(visited))
+
+
+def test_tab_follows_the_testimony_layout(qtbot: QtBot, executor: DatabaseExecutor) -> None:
+    editor = open_editor(qtbot, executor, Kind.TESTIMONY, None)
+    order = rows_in_tab_order(editor, "interviewee_id")
+    assert order[:6] == ["interviewee_id", "interviewer", "interpreter", "date", "place", "place_location_id"]
+    assert order.index("original_text") < order.index("translation") < order.index("summary")
+
+
+def test_tab_follows_the_event_route(qtbot: QtBot, executor: DatabaseExecutor) -> None:
+    editor = open_editor(qtbot, executor, Kind.EVENT, None)
+    order = rows_in_tab_order(editor, "type")
+    assert order[:3] == ["type", "title", "location_id"]
+    assert order.index("from_location_id") < order.index("via_location_ids") < order.index("to_location_id")

@@ -11,6 +11,7 @@ from safecase.domain.record_types import RECORD_TYPES
 from safecase.ui.editors.base import RecordEditor
 from safecase.ui.editors.context import EditorContext
 from safecase.ui.editors.form import ObjForm
+from safecase.ui.editors.tab_order import chain_tab_order
 from safecase.ui.widgets.plain import PlainLabel
 
 _GRID: tuple[tuple[str, ...], ...] = (
@@ -46,6 +47,9 @@ class EventEditor(RecordEditor):
         layout.addWidget(rows["description"])
         layout.addWidget(rows["acts"])
         layout.addStretch(1)
+        on_screen = [name for names in _GRID for name in names]
+        on_screen += ["from_location_id", "via_location_ids", "to_location_id", "description", "acts"]
+        chain_tab_order([rows[name] for name in on_screen])
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form)

@@ -25,6 +25,7 @@ from safecase.ui.editors.consent import ConsentEditor, today_text
 from safecase.ui.editors.consent_panel import ConsentPanel, find_consents
 from safecase.ui.editors.context import EditorContext
 from safecase.ui.editors.form import ObjForm
+from safecase.ui.editors.tab_order import chain_tab_order
 
 _META = (
     ("interviewee_id", 0, 0),
@@ -88,6 +89,9 @@ class TestimonyEditor(RecordEditor):
         outer.addWidget(self.consent_panel)
         outer.setStretchFactor(0, 4)
         outer.setStretchFactor(1, 1)
+        on_screen = [name for name, _row, _column in sorted(_META, key=lambda item: (item[1], item[2]))]
+        on_screen += ["language", "original_text", "translation_language", "translation", "summary", "notes"]
+        chain_tab_order([rows[name] for name in on_screen])
         return outer
 
     def record_loaded(self, state: RecordState) -> None:
