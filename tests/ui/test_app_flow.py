@@ -169,3 +169,16 @@ def test_settings_hold_no_content_and_no_paths(
     assert "신의주" not in text
     keys = set(QSettings(str(settings_file), QSettings.Format.IniFormat).allKeys())
     assert keys <= {"ui/language", "protection/idle_lock_minutes"}
+
+
+def test_a_screen_lock_during_unlock_locks_as_soon_as_the_vault_opens(qtbot: QtBot, app: SafeCaseApp) -> None:
+    gate = app.gate
+    assert isinstance(gate, UnlockWindow)
+    gate.passphrase_field.setText(PASSPHRASE)
+    gate.unlock_button.click()
+    listener = app.screen_lock
+    assert isinstance(listener, FakeScreenLockListener)
+    listener.simulate_lock()
+    qtbot.waitUntil(lambda: isinstance(app.gate, UnlockWindow) and app.gate is not gate, timeout=15_000)
+    assert is_locked(app)
+    assert run_on_vault(qtbot, app, lambda context: context.has_workspace) is False

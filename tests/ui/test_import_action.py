@@ -7,14 +7,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from safecase.domain.kinds import Kind
 from safecase.services.vault import CreatedVault, VaultService
 from safecase.services.workspace import Workspace
+from safecase.ui import import_action
 from safecase.ui.executor import DatabaseExecutor
-from safecase.ui.import_action import ImportAction
+from safecase.ui.import_action import ImportAction, show_plain_message
 from tests.conftest import PASSPHRASE
 
 
@@ -33,8 +35,7 @@ def executor(qtbot: QtBot, vaults: VaultService, created_vault: CreatedVault) ->
 @pytest.fixture(autouse=True)
 def quiet_message_boxes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "information", lambda *args: shown.append(str(args[-1])))
-    monkeypatch.setattr(QMessageBox, "warning", lambda *args: shown.append(str(args[-1])))
+    monkeypatch.setattr(import_action, "show_plain_message", lambda _parent, _title, text, **_: shown.append(text))
     return shown
 
 
@@ -85,3 +86,28 @@ def test_cancelling_while_checking_writes_nothing(
     qtbot.waitUntil(lambda: action._task is None, timeout=20_000)
     assert count_people(qtbot, executor) == 0
     assert quiet_message_boxes == []
+
+
+def test_the_file_dialog_leaves_no_folder_history(qtbot: QtBot, executor: DatabaseExecutor, tmp_path: Path) -> None:
+    action = ImportAction(executor, QWidget())
+
+    def close_dialog() -> None:
+        shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, QFileDialog) and w.isVisible()]
+        if not shown:
+            QTimer.singleShot(20, close_dialog)
+            return
+        shown[0].setDirectory(str(tmp_path))
+        shown[0].reject()
+
+    QTimer.singleShot(20, close_dialog)
+    assert action._choose_file() is None
+    assert "FileDialog" not in QSettings(QSettings.Scope.UserScope, "QtProject").childGroups()
+
+
+def test_messages_are_plain_text(qtbot: QtBot) -> None:
+    parent = QWidget()
+    show_plain_message(parent, "Import", "<img src=x> row 3", warning=True)
+    boxes = parent.findChildren(QMessageBox)
+    assert boxes and boxes[0].textFormat() == Qt.TextFormat.PlainText
+    assert boxes[0].text() == "<img src=x> row 3"
+    boxes[0].close()

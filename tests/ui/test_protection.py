@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
 from safecase.domain.clock import FakeClock, SystemClock
+from safecase.ui.protection import window_privacy
 from safecase.ui.protection.clipboard_guard import KDE_HINT_FORMAT, ClipboardGuard, concealment_hints
 from safecase.ui.protection.idle_lock import IdleMonitor
 from safecase.ui.protection.screen_lock import (
@@ -489,3 +490,19 @@ def test_hide_all_windows_hides_windows_dialogs_and_menus(qtbot: QtBot, qapp: QA
 @pytest.mark.skipif(sys.platform == "win32", reason="Windows can exclude windows from capture")
 def test_exclude_from_capture_reports_false_where_unsupported(widget: QWidget) -> None:
     assert exclude_from_capture(widget) is False
+
+
+def test_capture_exclusion_sees_every_window_shown(
+    qtbot: QtBot, qapp: QApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    excluded: list[QWidget] = []
+    monkeypatch.setattr(window_privacy, "exclude_from_capture", lambda window: excluded.append(window) or True)
+    exclusion = window_privacy.CaptureExclusion()
+    qapp.installEventFilter(exclusion)
+    try:
+        dialog = QDialog()
+        qtbot.addWidget(dialog)
+        dialog.show()
+        assert dialog in excluded
+    finally:
+        qapp.removeEventFilter(exclusion)

@@ -41,10 +41,6 @@ class DraftStore:
     def discard(self, key: str) -> None:
         self._db.execute("DELETE FROM drafts WHERE draft_key = ?", (key,))
 
-    def all(self) -> list[Draft]:
-        rows = self._db.query_all("SELECT draft_key, kind, base_revision, body, saved_at FROM drafts ORDER BY saved_at")
-        return [_draft(row) for row in rows]
-
 
 def _draft(row: Any) -> Draft:
     return Draft(key=row[0], kind=row[1], base_revision=row[2], body=json.loads(row[3]), saved_at=row[4])

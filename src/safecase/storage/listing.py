@@ -105,9 +105,6 @@ class ListViews:
                 )
         return found
 
-    def count(self, kind: Kind) -> int:
-        return int(self._db.query_one(f"SELECT count(*) FROM {_view(kind)}")[0])
-
 
 def filter_expression(text: str) -> str | None:
     """The FTS5 expression for a list filter: a search query whose last word also matches as a prefix."""

@@ -12,6 +12,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QLocale, QObject, QSettings
+from PySide6.QtGui import QClipboard
 from PySide6.QtWidgets import QApplication, QWidget
 
 from safecase.domain.clock import Clock
@@ -23,7 +24,7 @@ from safecase.ui.main_window import MainWindow
 from safecase.ui.protection.clipboard_guard import ClipboardGuard
 from safecase.ui.protection.idle_lock import IdleMonitor
 from safecase.ui.protection.screen_lock import ScreenLockListener
-from safecase.ui.protection.window_privacy import exclude_from_capture, hide_all_windows
+from safecase.ui.protection.window_privacy import CaptureExclusion, hide_all_windows
 from safecase.ui.settings import AppSettings, system_language
 from safecase.ui.settings_dialog import SettingsDialog
 from safecase.ui.unlock_window import UnlockWindow
@@ -55,11 +56,14 @@ class SafeCaseApp(QObject):
         self.idle = IdleMonitor(clock, settings.idle_lock_minutes * MINUTE_MS, self)
         self.screen_lock = screen_lock
         self.main_window: MainWindow | None = None
+        self._lock_pending = False
         self.gate: QWidget | None = None  # the unlock window or the wizard, while locked
         self.executor.unhandled_failure.connect(self._on_unhandled_failure)
         self.idle.idle_timeout.connect(self.lock)
         self.screen_lock.session_locked.connect(self.lock)
         qt_app.aboutToQuit.connect(self.shut_down)
+        self._capture_exclusion = CaptureExclusion(self)
+        qt_app.installEventFilter(self._capture_exclusion)
         language.use(settings.language or system_language(QLocale.system().name()))
 
     @property
@@ -78,6 +82,7 @@ class SafeCaseApp(QObject):
     def lock(self) -> None:
         """Close the vault and go back to the unlock window (safe to call when already locked)."""
         if self.main_window is None:
+            self._lock_pending = self.gate is not None  # e.g. the screen locked while an unlock was running
             return
         log.info("locking")
         self.idle.stop()
@@ -86,6 +91,7 @@ class SafeCaseApp(QObject):
         self.main_window.drop_content()
         self.executor.submit(lambda context: context.close_workspace())
         self.clipboard.clear_now()
+        clear_our_clipboard(self.qt_app)
         window, self.main_window = self.main_window, None
         window.hide()
         window.deleteLater()
@@ -97,6 +103,7 @@ class SafeCaseApp(QObject):
         self.lock()
 
     def shut_down(self) -> None:
+        self.qt_app.removeEventFilter(self._capture_exclusion)
         if self.main_window is not None:
             self.main_window.flush_edits()
         self.clipboard.clear_now()
@@ -110,6 +117,7 @@ class SafeCaseApp(QObject):
         return root.exists() and (not root.is_dir() or any(root.iterdir()))
 
     def _show_unlock_window(self) -> None:
+        self._lock_pending = False
         window = UnlockWindow(self.vault_root, self.vaults, self.executor)
         window.unlocked.connect(self._on_unlocked)
         self._set_gate(window)
@@ -124,7 +132,6 @@ class SafeCaseApp(QObject):
         if previous is not None:
             previous.hide()
             previous.deleteLater()
-        exclude_from_capture(window)
         window.show()
         window.raise_()
         window.activateWindow()
@@ -136,6 +143,9 @@ class SafeCaseApp(QObject):
             self.gate = None
         self._open_main_window()
         self.idle.start()
+        if self._lock_pending:
+            self._lock_pending = False
+            self.lock()
 
     def _open_main_window(self) -> None:
         window = MainWindow(self.executor, self.clipboard, self.language.lang)
@@ -144,7 +154,6 @@ class SafeCaseApp(QObject):
         window.language_chosen.connect(self._on_language_chosen)
         window.settings_requested.connect(self._on_settings_requested)
         self.main_window = window
-        exclude_from_capture(window)
         window.show()
 
     def _on_language_chosen(self, lang: str) -> None:
@@ -163,15 +172,27 @@ class SafeCaseApp(QObject):
 
     def _on_settings_requested(self) -> None:
         dialog = SettingsDialog(self.executor, self.vaults, self.settings.idle_lock_minutes, self.main_window)
-        if dialog.exec() == SettingsDialog.DialogCode.Accepted:
-            self.settings.idle_lock_minutes = dialog.idle_minutes.value()
-            self.idle.set_timeout_ms(self.settings.idle_lock_minutes * MINUTE_MS)
-        dialog.deleteLater()
+        dialog.accepted.connect(lambda: self._apply_idle_minutes(dialog.idle_minutes.value()))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()  # not exec(): a lock during a nested event loop would delete the dialog under it
+
+    def _apply_idle_minutes(self, minutes: int) -> None:
+        self.settings.idle_lock_minutes = minutes
+        self.idle.set_timeout_ms(self.settings.idle_lock_minutes * MINUTE_MS)
 
     def _on_unhandled_failure(self, message: str) -> None:
         window = self.main_window
         if window is not None:
             window.statusBar().showMessage(message, 10_000)
+
+
+def clear_our_clipboard(qt_app: QApplication) -> None:
+    """On lock: whatever this app put on the clipboard or the X11 selection (e.g. by Ctrl+C in a text field) goes."""
+    clipboard = qt_app.clipboard()
+    if clipboard.ownsClipboard():
+        clipboard.clear(QClipboard.Mode.Clipboard)
+    if clipboard.supportsSelection() and clipboard.ownsSelection():
+        clipboard.clear(QClipboard.Mode.Selection)
 
 
 def default_settings_store() -> QSettings:

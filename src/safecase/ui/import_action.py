@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+import shiboken6
+from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from safecase.errors import SafeCaseError
@@ -33,14 +34,13 @@ class ImportAction(QObject):
             self.start(path)
 
     def _choose_file(self) -> Path | None:
-        name, _ = QFileDialog.getOpenFileName(
-            self._parent,
-            self.tr("Import records"),
-            "",
-            self.tr("Records (*.json *.jsonl *.csv)"),
-            options=QFileDialog.Option.DontUseNativeDialog,
-        )
-        return Path(name) if name else None
+        dialog = QFileDialog(self._parent, self.tr("Import records"), "", self.tr("Records (*.json *.jsonl *.csv)"))
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        chosen = dialog.selectedFiles()[0] if dialog.exec() and dialog.selectedFiles() else ""
+        shiboken6.delete(dialog)  # its destructor writes the folder history, which forget_file_dialog_history undoes
+        forget_file_dialog_history()
+        return Path(chosen) if chosen else None
 
     def start(self, path: Path) -> None:
         dialog = QProgressDialog(self.tr("Checking the records…"), self.tr("Cancel"), 0, 0, self._parent)
@@ -65,13 +65,13 @@ class ImportAction(QObject):
     def _on_imported(self, counts: dict[str, int]) -> None:
         self._close_dialog()
         total = sum(counts.values())
-        QMessageBox.information(self._parent, self.tr("Import"), self.tr("Imported %n record(s).", "", total))
+        show_plain_message(self._parent, self.tr("Import"), self.tr("Imported %n record(s).", "", total))
         self.imported.emit()
 
     def _on_failed(self, error: SafeCaseError) -> None:
         self._close_dialog()
         if not isinstance(error, OperationCancelled):
-            QMessageBox.warning(self._parent, self.tr("Import"), error.message)
+            show_plain_message(self._parent, self.tr("Import"), error.message, warning=True)
 
     def _close_dialog(self) -> None:
         if self._dialog is not None:
@@ -79,6 +79,22 @@ class ImportAction(QObject):
             self._dialog.deleteLater()
             self._dialog = None
         self._task = None
+
+
+def forget_file_dialog_history() -> None:
+    """Qt's file dialog keeps the folders it visited in the QtProject settings; a seized laptop must not list them."""
+    store = QSettings(QSettings.Scope.UserScope, "QtProject")
+    store.remove("FileDialog")
+    store.sync()
+
+
+def show_plain_message(parent: QWidget, title: str, text: str, *, warning: bool = False) -> None:
+    """A message box whose text is never read as rich text (an error may quote a file name or a row)."""
+    icon = QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
 
 
 def _import(context: TaskContext, path: Path) -> dict[str, int]:

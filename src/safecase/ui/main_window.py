@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
         self._lang = lang
         self._panes: dict[Kind, RecordListPane] = {}
         self._editor: RecordEditor | None = None
+        self._editor_is_new = False
         self.setWindowTitle("SafeCase")
         self.navigation_model = NavigationModel(lang, self)
         self.navigation = self._make_navigation()
@@ -210,6 +211,7 @@ class MainWindow(QMainWindow):
         editor = create_editor(
             kind, record_id, executor=self._executor, lang=self._lang, clipboard=self._clipboard, parent=self
         )
+        self._editor_is_new = record_id is None
         self._editor = editor
         editor.saved.connect(self._on_editor_saved)
         editor.open_record.connect(self.open_record)
@@ -225,11 +227,12 @@ class MainWindow(QMainWindow):
         self.editor_area.setCurrentWidget(self.editor_placeholder)
 
     def _on_editor_saved(self, record_id: str) -> None:
-        pane = self._panes.get(self.current_kind)
+        pane = self._panes.get(self._editor.kind) if self._editor is not None else None
         if pane is None:
             return
-        if pane.model.row_of_record(record_id) is None:
-            pane.load()  # a new record (or one not on screen): its place in the order comes from the database
+        if self._editor_is_new:
+            self._editor_is_new = False
+            pane.load()  # a new record: its place in the order comes from the database
         else:
             pane.model.forget_cached_rows()
 

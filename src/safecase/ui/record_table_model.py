@@ -130,9 +130,6 @@ class RecordTableModel(QAbstractTableModel):
         self.endResetModel()
         self._set_loading(False)
 
-    def reload(self) -> None:
-        self.set_query(self._query)
-
     def set_text_filter(self, text: str) -> None:
         if text != self._query.text_filter:
             self.set_query(replace(self._query, text_filter=text))

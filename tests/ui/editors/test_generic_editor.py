@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -172,3 +173,20 @@ def test_a_huge_paste_does_not_validate_on_every_keystroke(
     text_widget(editor, "summary").setPlainText("가" * 10_000_000)
     qtbot.waitUntil(lambda: editor.form.rows["summary"].error.isVisibleTo(editor), timeout=10_000)
     assert "too long" in editor.form.rows["summary"].error.text()
+
+
+def test_typing_before_a_stored_record_has_loaded_cannot_overwrite_it(
+    qtbot: QtBot, executor: DatabaseExecutor, add: Callable[..., RecordState], run: Run
+) -> None:
+    state = add(Kind.CASE, title="Stored title")
+    gate = threading.Event()
+    executor.submit(lambda _context: gate.wait(5))  # the database thread is busy, so the load waits
+    editor = create_editor(Kind.CASE, state.id, executor=executor, lang="en", clipboard=None)
+    qtbot.addWidget(editor)
+    editor.form.rows["title"].widget.set_value("")  # type: ignore[attr-defined]
+    editor.flush()
+    assert not editor.has_unsaved_changes()
+    gate.set()
+    qtbot.waitUntil(lambda: editor.state is not None, timeout=10_000)
+    assert editor.current_body()["title"] == "Stored title"
+    assert len(run(lambda c: c.workspace.records.history(state.id))) == 1

@@ -19,7 +19,7 @@ from safecase.domain.kinds import Kind
 from safecase.domain.records import validate_body
 from safecase.errors import NotFoundError, SafeCaseError, ValidationError
 from safecase.storage.records import RecordState
-from safecase.ui.executor import DatabaseExecutor, TaskContext
+from safecase.ui.executor import DatabaseExecutor, OperationCancelled, TaskContext
 
 AUTOSAVE_DELAY_MS = 1_500
 
@@ -128,6 +128,8 @@ class Autosaver(QObject):
         self.saved.emit(state)
 
     def _on_save_failed(self, error: SafeCaseError, body: dict[str, Any]) -> None:
+        if isinstance(error, OperationCancelled):
+            return  # cancelled by a lock, which queued a fresh save of the same form first
         if isinstance(error, ValidationError):
             self._save_draft(body, error)
             return

@@ -57,6 +57,7 @@ class RecordEditor(QWidget):
         context.open_record = self.open_record.emit
         self._initial_body = initial_body or {}
         self._loading = False
+        self._awaiting_load = False
         self.state: RecordState | None = None
         self.autosaver = Autosaver(
             kind, record_id, context.executor, self.current_body, auto_commit=kind not in IMMUTABLE_KINDS, parent=self
@@ -136,7 +137,7 @@ class RecordEditor(QWidget):
 
     def flush(self) -> None:
         """Queue a save of the current state (a version if valid, else a draft) now; never blocks."""
-        if not self._loading:
+        if not self._loading and not self._awaiting_load:
             self.autosaver.flush()
 
     def has_unsaved_changes(self) -> bool:
@@ -158,6 +159,9 @@ class RecordEditor(QWidget):
 
     def _load(self, record_id: str | None) -> None:
         self._show_body(self._defaults())
+        # Until a stored record arrives, typing into the defaults shown could only overwrite it when saved.
+        self._awaiting_load = record_id is not None
+        self.form.set_read_only(self._awaiting_load or self.read_only)
         self.history_button.setEnabled(record_id is not None)
         key = self.autosaver.record_id
         self.context.executor.submit(
@@ -174,6 +178,8 @@ class RecordEditor(QWidget):
 
     def _on_loaded(self, loaded: Loaded) -> None:
         state, draft = loaded
+        self._awaiting_load = False
+        self.form.set_read_only(self.read_only)
         if state is not None:
             self._apply_state(state)
         if draft is not None and not self.read_only:
@@ -219,7 +225,7 @@ class RecordEditor(QWidget):
     # -- editing ------------------------------------------------------------------------------------------------
 
     def _on_form_changed(self) -> None:
-        if self._loading or self.read_only:
+        if self._loading or self._awaiting_load or self.read_only:
             return
         self.autosaver.mark_changed()
         self._validate_timer.start()

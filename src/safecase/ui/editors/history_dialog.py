@@ -93,7 +93,10 @@ class HistoryDialog(QDialog):
 
     def _on_version_list_row_changed(self, row: int) -> None:
         if 0 <= row < len(self.versions):
-            self.preview.set_value(self.versions[row].body)
+            body = dict(self.versions[row].body)
+            if self._kind is Kind.CONTACT and "value" in body:
+                body["value"] = "••••••"  # a contact's value is shown only in its editor, after Reveal
+            self.preview.set_value(body)
             self.preview.set_read_only(True)
         self.restore_button.setEnabled(row > 0)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import sys
 
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QWidget
 
 log = logging.getLogger(__name__)
@@ -53,3 +54,12 @@ def hide_all_windows(app: QApplication) -> None:
     for widget in app.topLevelWidgets():
         if widget.isVisible():
             widget.hide()
+
+
+class CaptureExclusion(QObject):
+    """Installed on the application: every window (dialogs included) is excluded from capture when first shown."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and isinstance(watched, QWidget) and watched.isWindow():
+            exclude_from_capture(watched)
+        return False
