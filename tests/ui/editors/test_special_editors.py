@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QClipboard, QGuiApplication
 from pytestqt.qtbot import QtBot
 
@@ -18,7 +19,7 @@ from safecase.ui.editors.event import EventEditor
 from safecase.ui.editors.tab_order import focusable_controls
 from safecase.ui.editors.testimony import TestimonyEditor
 from safecase.ui.executor import DatabaseExecutor
-from safecase.ui.protection.clipboard_guard import ClipboardGuard
+from safecase.ui.protection.clipboard_guard import KDE_HINT_FORMAT, ClipboardGuard
 from tests.factories import make_body
 
 Add = Callable[..., RecordState]
@@ -163,3 +164,22 @@ def test_tab_follows_the_event_route(qtbot: QtBot, executor: DatabaseExecutor) -
     order = rows_in_tab_order(editor, "type")
     assert order[:3] == ["type", "title", "location_id"]
     assert order.index("from_location_id") < order.index("via_location_ids") < order.index("to_location_id")
+
+
+def test_ctrl_c_in_a_revealed_contact_copies_through_the_guard(
+    qtbot: QtBot, executor: DatabaseExecutor, add: Add
+) -> None:
+    person = add(Kind.PERSON)
+    contact = add(Kind.CONTACT, person_id=person.id)
+    editor = open_editor(qtbot, executor, Kind.CONTACT, contact.id)
+    assert isinstance(editor, ContactEditor)
+    editor.show()
+    field = editor.value_field
+    field.reveal_button.click()
+    qtbot_clipboard().clear()
+    field.edit.setFocus()
+    field.edit.selectAll()
+    qtbot.keyClick(field.edit, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert qtbot_clipboard().text() == contact.body["value"]
+    assert KDE_HINT_FORMAT in qtbot_clipboard().mimeData().formats()  # marked as concealed: it came via the guard
+    assert field.edit.contextMenuPolicy() == Qt.ContextMenuPolicy.NoContextMenu

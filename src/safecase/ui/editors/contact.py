@@ -4,7 +4,8 @@ hidden, and is copied only through the clipboard guard (marked secret, cleared a
 
 from __future__ import annotations
 
-from PySide6.QtGui import QHideEvent
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 from safecase.domain.kinds import Kind
@@ -34,6 +35,10 @@ class SecretTextField(FieldWidget):
         self.copy_button = QPushButton(self.tr("Copy"), self)
         self.copy_button.setAccessibleName(self.tr("Copy the contact details for a short time"))
         self.copy_button.setEnabled(clipboard is not None)
+        # Ctrl+C, Ctrl+X and the context menu would put the value on the clipboard with no timer and no hint for
+        # clipboard managers: copying goes through the guard instead, and the menu is off.
+        self.edit.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        self.edit.installEventFilter(self)
         self.edit.textChanged.connect(self.changed)
         self.reveal_button.clicked.connect(self._on_reveal_clicked)
         self.copy_button.clicked.connect(self._on_copy_clicked)
@@ -82,12 +87,34 @@ class SecretTextField(FieldWidget):
             self.set_masked(True)
         super().hideEvent(event)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is not self.edit or not _is_copy_or_cut(event):
+            return super().eventFilter(watched, event)
+        if event.type() == QEvent.Type.ShortcutOverride:
+            event.accept()  # the edit then gets the keys as a key press, which is taken here
+        else:
+            self._copy_selection()
+        return True
+
+    def _copy_selection(self) -> None:
+        selected = self.edit.textCursor().selectedText().replace("\u2029", "\n")
+        if self._clipboard is not None and selected:
+            self._clipboard.copy_sensitive(selected)
+
     def _on_reveal_clicked(self) -> None:
         self.set_masked(not self.masked)
 
     def _on_copy_clicked(self) -> None:
         if self._clipboard is not None and self.edit.toPlainText():
             self._clipboard.copy_sensitive(self.edit.toPlainText())
+
+
+def _is_copy_or_cut(event: QEvent) -> bool:
+    return (
+        event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
+        and isinstance(event, QKeyEvent)
+        and (event.matches(QKeySequence.StandardKey.Copy) or event.matches(QKeySequence.StandardKey.Cut))
+    )
 
 
 class ContactEditor(RecordEditor):
