@@ -182,3 +182,16 @@ def test_a_screen_lock_during_unlock_locks_as_soon_as_the_vault_opens(qtbot: QtB
     qtbot.waitUntil(lambda: isinstance(app.gate, UnlockWindow) and app.gate is not gate, timeout=15_000)
     assert is_locked(app)
     assert run_on_vault(qtbot, app, lambda context: context.has_workspace) is False
+
+
+def test_locking_right_after_typing_keeps_the_typing(qtbot: QtBot, app: SafeCaseApp) -> None:
+    window = unlock(qtbot, app)
+    window.new_record(Kind.CASE)
+    editor = window._editor
+    assert editor is not None
+    editor.form.rows["title"].widget.set_value("Typed just before the lock")  # type: ignore[attr-defined]
+    assert editor.has_unsaved_changes()
+    app.lock()  # well before the autosave delay
+    unlock(qtbot, app)
+    titles = run_on_vault(qtbot, app, lambda c: [s.body["title"] for s in c.workspace.records.list_kind(Kind.CASE)])
+    assert titles == ["Typed just before the lock"]

@@ -87,8 +87,7 @@ class SafeCaseApp(QObject):
         log.info("locking")
         self.idle.stop()
         self.executor.cancel_all()
-        self.main_window.flush_edits()
-        self.main_window.drop_content()
+        self.main_window.drop_content()  # queues the open editor's save first
         self.executor.submit(lambda context: context.close_workspace())
         self.clipboard.clear_now()
         clear_our_clipboard(self.qt_app)
@@ -162,7 +161,6 @@ class SafeCaseApp(QObject):
         self.settings.language = lang
         self.language.use(lang)
         old = self.main_window
-        old.flush_edits()
         kind = old.current_kind
         old.drop_content()
         old.hide()

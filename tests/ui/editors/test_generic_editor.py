@@ -190,3 +190,13 @@ def test_typing_before_a_stored_record_has_loaded_cannot_overwrite_it(
     qtbot.waitUntil(lambda: editor.state is not None, timeout=10_000)
     assert editor.current_body()["title"] == "Stored title"
     assert len(run(lambda c: c.workspace.records.history(state.id))) == 1
+
+
+def test_a_new_person_shows_the_pseudonym_the_service_assigned(qtbot: QtBot, executor: DatabaseExecutor) -> None:
+    editor = open_editor(qtbot, executor, Kind.PERSON, None)
+    editor.form.rows["origin"].widget.set_value("Hoeryong")  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: editor.state is not None, timeout=10_000)
+    assert editor.state is not None
+    pseudonym = editor.form.rows["pseudonym"].widget.value()  # type: ignore[attr-defined]
+    assert pseudonym == editor.state.body["pseudonym"] and str(pseudonym).startswith("P-")
+    assert not editor.has_unsaved_changes()

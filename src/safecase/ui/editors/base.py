@@ -242,12 +242,24 @@ class RecordEditor(QWidget):
 
     def _on_autosaver_saved(self, state: RecordState) -> None:
         self.state = state
+        self._show_assigned_values(state)
         self.history_button.setEnabled(True)
         self.draft_banner.hide()
         self.discard_draft_button.hide()
         self.form.clear_errors()
         self._update_title()
         self.saved.emit(state.id)
+
+    def _show_assigned_values(self, state: RecordState) -> None:
+        """Show what the service filled in on save (a new person's pseudonym) if the form left it empty."""
+        row = self.form.rows.get("pseudonym")
+        assigned = state.body.get("pseudonym")
+        if row is not None and assigned and not row.widget.value():
+            self._loading = True  # not a user edit: no autosave
+            try:
+                row.widget.set_value(assigned)
+            finally:
+                self._loading = False
 
     def _on_autosaver_rejected(self, error: ValidationError) -> None:
         self.form.clear_errors()
