@@ -24,6 +24,7 @@ from safecase.ui.settings import AppSettings
 from safecase.ui.unlock_window import UnlockWindow
 from tests.conftest import PASSPHRASE
 from tests.factories import make_body
+from tests.ui.helpers import run_on
 
 WITNESS_WORDS = "신의주 집결소에서 보위부 차량으로 이송되었습니다"
 
@@ -67,13 +68,7 @@ def unlock(qtbot: QtBot, app: SafeCaseApp) -> MainWindow:
 
 
 def run_on_vault(qtbot: QtBot, app: SafeCaseApp, operation: Any) -> Any:
-    results: list[Any] = []
-    errors: list[Any] = []
-    app.executor.submit(operation, on_success=results.append, on_failure=errors.append)
-    qtbot.waitUntil(lambda: bool(results or errors), timeout=10_000)
-    if errors:
-        raise errors[0]
-    return results[0]
+    return run_on(qtbot, app.executor, operation)
 
 
 def add_korean_testimony(context: TaskContext) -> str:
@@ -189,7 +184,7 @@ def test_locking_right_after_typing_keeps_the_typing(qtbot: QtBot, app: SafeCase
     window.new_record(Kind.CASE)
     editor = window._editor
     assert editor is not None
-    editor.form.rows["title"].widget.set_value("Typed just before the lock")  # type: ignore[attr-defined]
+    editor.form.rows["title"].widget.set_value("Typed just before the lock")
     assert editor.has_unsaved_changes()
     app.lock()  # well before the autosave delay
     unlock(qtbot, app)

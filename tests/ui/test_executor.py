@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtCore import QObject
 from pytestqt.qtbot import QtBot
 
@@ -18,13 +16,6 @@ from safecase.services.workspace import ListQuery, Workspace
 from safecase.ui.executor import DatabaseExecutor, OperationCancelled, TaskContext
 from tests.conftest import PASSPHRASE
 from tests.factories import make_body
-
-
-@pytest.fixture
-def executor(qtbot: QtBot) -> Iterator[DatabaseExecutor]:
-    executor = DatabaseExecutor()
-    yield executor
-    executor.shutdown()
 
 
 def run_to_end(qtbot: QtBot, executor: DatabaseExecutor, operation: Any) -> tuple[list[Any], list[SafeCaseError]]:

@@ -23,6 +23,7 @@ from safecase.ui.protection.screen_lock import NullScreenLockListener
 from safecase.ui.settings import AppSettings
 from safecase.ui.unlock_window import UnlockWindow
 from tests.factories import make_body
+from tests.ui.helpers import run_on
 
 NEW_PASSPHRASE = "lantern river copper meadow"
 WORDS = "국경 경비대에 붙잡혀 단둥 변방구류소로 옮겨졌다"
@@ -68,10 +69,7 @@ def create_vault_with_the_wizard(qtbot: QtBot, app: SafeCaseApp) -> None:
 
 
 def on_vault(qtbot: QtBot, app: SafeCaseApp, operation: Any) -> Any:
-    results: list[Any] = []
-    app.executor.submit(operation, on_success=results.append, on_failure=results.append)
-    qtbot.waitUntil(lambda: bool(results), timeout=WAIT_MS)
-    return results[0]
+    return run_on(qtbot, app.executor, operation)
 
 
 def test_first_day(qtbot: QtBot, app: SafeCaseApp) -> None:
@@ -84,7 +82,7 @@ def test_first_day(qtbot: QtBot, app: SafeCaseApp) -> None:
     window.new_record(Kind.TESTIMONY)
     editor = window._editor
     assert editor is not None
-    form = editor.form  # type: ignore[attr-defined]
+    form = editor.form
     form.rows["interviewee_id"].widget.set_value(person.id)
     form.rows["original_text"].widget.set_value(WORDS)
     qtbot.waitUntil(lambda: editor.record_id is not None and not editor.has_unsaved_changes(), timeout=WAIT_MS)
@@ -101,5 +99,6 @@ def test_first_day(qtbot: QtBot, app: SafeCaseApp) -> None:
     qtbot.waitUntil(lambda: app.main_window is not None, timeout=WAIT_MS)
     state = on_vault(qtbot, app, lambda c: c.workspace.records.show(testimony_id))
     assert state.body["original_text"] == WORDS
+    assert app.main_window is not None
     pane = app.main_window.pane(Kind.TESTIMONY)
     qtbot.waitUntil(lambda: pane.model.rowCount() == 1 and not pane.model.is_loading, timeout=WAIT_MS)

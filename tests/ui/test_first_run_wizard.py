@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -14,7 +12,6 @@ from pytestqt.qtbot import QtBot
 
 from safecase.crypto.recovery_key import parse_recovery_key
 from safecase.domain.kinds import Kind
-from safecase.errors import SafeCaseError
 from safecase.services.vault import VaultService
 from safecase.storage.vault_folder import VaultFolder
 from safecase.ui.executor import DatabaseExecutor
@@ -22,16 +19,10 @@ from safecase.ui.first_run_creating import DEMO_PEOPLE
 from safecase.ui.first_run_pages import PageId
 from safecase.ui.first_run_wizard import FirstRunWizard
 from tests.conftest import PASSPHRASE
+from tests.ui.helpers import run_on as run_in_executor
 
 WAIT_MS = 60_000
 NEW_PASSPHRASE = "tiger paper motion globe"
-
-
-@pytest.fixture
-def executor(qtbot: QtBot) -> Iterator[DatabaseExecutor]:
-    executor = DatabaseExecutor()
-    yield executor
-    executor.shutdown()
 
 
 @pytest.fixture
@@ -45,15 +36,6 @@ def wizard(qtbot: QtBot, root: Path, vaults: VaultService, executor: DatabaseExe
     qtbot.addWidget(wizard)
     wizard.show()
     return wizard
-
-
-def run_in_executor(qtbot: QtBot, executor: DatabaseExecutor, operation: Any) -> Any:
-    results: list[Any] = []
-    errors: list[SafeCaseError] = []
-    executor.submit(operation, on_success=results.append, on_failure=errors.append)
-    qtbot.waitUntil(lambda: bool(results or errors), timeout=WAIT_MS)
-    assert not errors, errors[0].message
-    return results[0]
 
 
 def fill_details(wizard: FirstRunWizard, passphrase: str = NEW_PASSPHRASE, repeat: str | None = None) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,24 +11,14 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from safecase.domain.kinds import Kind
-from safecase.services.vault import CreatedVault, VaultService
-from safecase.services.workspace import Workspace
 from safecase.ui import import_action
 from safecase.ui.executor import DatabaseExecutor
 from safecase.ui.import_action import ImportAction, show_plain_message
-from tests.conftest import PASSPHRASE
 
 
 @pytest.fixture
-def executor(qtbot: QtBot, vaults: VaultService, created_vault: CreatedVault) -> Iterator[DatabaseExecutor]:
-    executor = DatabaseExecutor()
-    done: list[None] = []
-    executor.submit(
-        lambda c: c.set_workspace(Workspace(vaults.unlock(created_vault.folder, PASSPHRASE))), on_success=done.append
-    )
-    qtbot.waitUntil(lambda: bool(done), timeout=10_000)
-    yield executor
-    executor.shutdown()
+def executor(unlocked_executor: DatabaseExecutor) -> DatabaseExecutor:
+    return unlocked_executor
 
 
 @pytest.fixture(autouse=True)

@@ -496,7 +496,12 @@ def test_capture_exclusion_sees_every_window_shown(
     qtbot: QtBot, qapp: QApplication, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     excluded: list[QWidget] = []
-    monkeypatch.setattr(window_privacy, "exclude_from_capture", lambda window: excluded.append(window) or True)
+
+    def record_exclusion(window: QWidget) -> bool:
+        excluded.append(window)
+        return True
+
+    monkeypatch.setattr(window_privacy, "exclude_from_capture", record_exclusion)
     exclusion = window_privacy.CaptureExclusion()
     qapp.installEventFilter(exclusion)
     try:

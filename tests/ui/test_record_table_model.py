@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,10 +15,11 @@ from safecase.domain.kinds import Kind
 from safecase.domain.list_columns import LIST_COLUMNS
 from safecase.services.records import RecordService
 from safecase.services.vault import VaultService
-from safecase.services.workspace import ListQuery, Workspace
-from safecase.ui.executor import DatabaseExecutor, TaskContext
+from safecase.services.workspace import ListQuery
+from safecase.ui.executor import DatabaseExecutor
 from safecase.ui.record_table_model import MAX_CACHED_PAGES, PAGE_SIZE, RecordIdRole, RecordTableModel
 from tests.conftest import PASSPHRASE
+from tests.ui.helpers import unlock_into
 
 BIG = 100_000
 SMALL = 3_000  # QAbstractItemModelTester re-checks every row on each change, so it watches a smaller model
@@ -55,22 +55,8 @@ def small_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_vault(tmp_path_factory.mktemp("small"), SMALL)
 
 
-@pytest.fixture
-def executor(qtbot: QtBot) -> Iterator[DatabaseExecutor]:
-    executor = DatabaseExecutor()
-    yield executor
-    executor.shutdown()
-
-
 def open_vault(qtbot: QtBot, executor: DatabaseExecutor, folder: Path) -> None:
-    vaults = VaultService(KdfPolicy.for_tests(), FakeClock(1_764_000_000_000))
-    done: list[None] = []
-
-    def unlock(context: TaskContext) -> None:
-        context.set_workspace(Workspace(vaults.unlock(folder, PASSPHRASE)))
-
-    executor.submit(unlock, on_success=done.append)
-    qtbot.waitUntil(lambda: bool(done), timeout=10_000)
+    unlock_into(qtbot, executor, VaultService(KdfPolicy.for_tests(), FakeClock(1_764_000_000_000)), folder)
 
 
 def person_model(

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from pytestqt.qtbot import QtBot
 
 from safecase.errors import WrongSecretError
 from safecase.services.vault import CreatedVault, VaultService
-from safecase.services.workspace import Workspace
 from safecase.ui.executor import DatabaseExecutor
 from safecase.ui.settings_dialog import SettingsDialog
 from tests.conftest import PASSPHRASE
@@ -18,15 +15,8 @@ NEW_PASSPHRASE = "lantern river copper meadow"
 
 
 @pytest.fixture
-def executor(qtbot: QtBot, vaults: VaultService, created_vault: CreatedVault) -> Iterator[DatabaseExecutor]:
-    executor = DatabaseExecutor()
-    done: list[None] = []
-    executor.submit(
-        lambda c: c.set_workspace(Workspace(vaults.unlock(created_vault.folder, PASSPHRASE))), on_success=done.append
-    )
-    qtbot.waitUntil(lambda: bool(done), timeout=10_000)
-    yield executor
-    executor.shutdown()
+def executor(unlocked_executor: DatabaseExecutor) -> DatabaseExecutor:
+    return unlocked_executor
 
 
 def test_change_passphrase_from_settings(

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PySide6.QtCore import QAbstractAnimation
@@ -13,20 +11,13 @@ from PySide6.QtWidgets import QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from safecase.domain.kinds import Kind
-from safecase.errors import SafeCaseError
 from safecase.services.vault import CreatedVault, VaultService
 from safecase.ui.executor import DatabaseExecutor
 from safecase.ui.unlock_window import UnlockWindow
 from tests.conftest import PASSPHRASE
+from tests.ui.helpers import run_on as run_in_executor
 
 WAIT_MS = 20_000
-
-
-@pytest.fixture
-def executor(qtbot: QtBot) -> Iterator[DatabaseExecutor]:
-    executor = DatabaseExecutor()
-    yield executor
-    executor.shutdown()
 
 
 def make_window(qtbot: QtBot, root: Path, vaults: VaultService, executor: DatabaseExecutor) -> UnlockWindow:
@@ -48,15 +39,6 @@ def submit(qtbot: QtBot, window: UnlockWindow, field: QLineEdit, text: str) -> N
 
 def wait_until_idle(qtbot: QtBot, window: UnlockWindow) -> None:
     qtbot.waitUntil(lambda: window.unlock_button.isEnabled(), timeout=WAIT_MS)
-
-
-def run_in_executor(qtbot: QtBot, executor: DatabaseExecutor, operation: Any) -> Any:
-    results: list[Any] = []
-    errors: list[SafeCaseError] = []
-    executor.submit(operation, on_success=results.append, on_failure=errors.append)
-    qtbot.waitUntil(lambda: bool(results or errors), timeout=WAIT_MS)
-    assert not errors, errors[0].message
-    return results[0]
 
 
 def vault_bytes(folder: Path) -> dict[str, bytes]:

@@ -183,7 +183,7 @@ def test_typing_before_a_stored_record_has_loaded_cannot_overwrite_it(
     executor.submit(lambda _context: gate.wait(5))  # the database thread is busy, so the load waits
     editor = create_editor(Kind.CASE, state.id, executor=executor, lang="en", clipboard=None)
     qtbot.addWidget(editor)
-    editor.form.rows["title"].widget.set_value("")  # type: ignore[attr-defined]
+    editor.form.rows["title"].widget.set_value("")
     editor.flush()
     assert not editor.has_unsaved_changes()
     gate.set()
@@ -194,9 +194,9 @@ def test_typing_before_a_stored_record_has_loaded_cannot_overwrite_it(
 
 def test_a_new_person_shows_the_pseudonym_the_service_assigned(qtbot: QtBot, executor: DatabaseExecutor) -> None:
     editor = open_editor(qtbot, executor, Kind.PERSON, None)
-    editor.form.rows["origin"].widget.set_value("Hoeryong")  # type: ignore[attr-defined]
+    editor.form.rows["origin"].widget.set_value("Hoeryong")
     qtbot.waitUntil(lambda: editor.state is not None, timeout=10_000)
     assert editor.state is not None
-    pseudonym = editor.form.rows["pseudonym"].widget.value()  # type: ignore[attr-defined]
+    pseudonym = editor.form.rows["pseudonym"].widget.value()
     assert pseudonym == editor.state.body["pseudonym"] and str(pseudonym).startswith("P-")
     assert not editor.has_unsaved_changes()
