@@ -32,6 +32,7 @@ REQUIRED_REFERENCES: Final[Mapping[Kind, Mapping[str, Kind]]] = {
     Kind.CONSENT: {"subject_person_id": Kind.PERSON},
     Kind.ROUTE: {"event_ids": Kind.EVENT},
     Kind.OBSERVATION: {"location_id": Kind.LOCATION},
+    Kind.ATTACHMENT: {"attached_to_id": Kind.TESTIMONY},
 }
 
 # Kinds whose factory body refers to no other record: create these first.
@@ -114,6 +115,17 @@ _BODIES: Final[Mapping[Kind, dict[str, Any]]] = {
         "source_note": "Seen by a released detainee.",
     },
     Kind.TAG: {"label": "Tumen crossing", "label_ko": "투먼 월경", "description": "Returns via Tumen."},
+    Kind.ATTACHMENT: {
+        "file_name": "interview-2019-08-14.m4a",
+        "media_type": "audio/mp4",
+        "size": 1_048_576,
+        "sha256": "5" * 64,
+        "intake_at": "2019-08-14T09:30:00.000Z",
+        "intake_device": "laptop-a",
+        "intake_user": "interviewer-a",
+        "source": "file",
+        "copy_role": "original",
+    },
 }
 
 

@@ -16,6 +16,14 @@ CREATE INDEX records_by_kind ON records (kind, deleted, updated_at);
 -- index testimony_by_date
 CREATE INDEX testimony_by_date ON records (body ->> '$.date') WHERE kind = 'testimony' AND deleted = 0;
 
+-- table attachment_blobs
+CREATE TABLE attachment_blobs (
+    attachment_id  TEXT PRIMARY KEY REFERENCES records(id),
+    blob_name      TEXT NOT NULL UNIQUE,     -- file name in blobs/: 32 random hex digits, nothing derived
+    stored_size    INTEGER NOT NULL,         -- bytes of the age file on disk
+    stored_at      TEXT NOT NULL
+) WITHOUT ROWID;
+
 -- table audit_checkpoints
 CREATE TABLE audit_checkpoints (
     seq        INTEGER PRIMARY KEY REFERENCES audit_log (seq),
@@ -78,12 +86,22 @@ CREATE TABLE record_versions (
     UNIQUE (record_num, revision)
 ) STRICT;
 
+-- table recordings
+CREATE TABLE recordings (
+    blob_name      TEXT PRIMARY KEY,
+    testimony_id   TEXT NOT NULL REFERENCES records(id),
+    started_at     TEXT NOT NULL,
+    sample_rate    INTEGER NOT NULL,
+    channels       INTEGER NOT NULL,
+    sample_bytes   INTEGER NOT NULL          -- bytes per sample: 2 for signed 16-bit PCM
+) WITHOUT ROWID;
+
 -- table records
 CREATE TABLE records (
     num           INTEGER PRIMARY KEY,             -- stable rowid, shared with search_index
     id            TEXT NOT NULL UNIQUE,            -- UUID
     kind          TEXT NOT NULL CHECK (kind IN ('case', 'person', 'contact', 'testimony', 'consent', 'event',
-                                                'route', 'location', 'observation', 'tag')),
+                                                'route', 'location', 'observation', 'tag', 'attachment')),
     revision      TEXT NOT NULL,
     created_at    TEXT NOT NULL,
     updated_at    TEXT NOT NULL,
@@ -142,6 +160,17 @@ CREATE TRIGGER record_versions_no_update BEFORE UPDATE ON record_versions
 BEGIN
     SELECT RAISE(ABORT, 'record_versions is append-only');
 END;
+
+-- view attachment_list
+CREATE VIEW attachment_list AS
+SELECT num, id, revision, created_at, updated_at,
+       body ->> '$.attached_to_id' AS attached_to_id,
+       body ->> '$.file_name' AS file_name,
+       body ->> '$.media_type' AS media_type,
+       body ->> '$.size' AS size,
+       body ->> '$.copy_role' AS copy_role,
+       body ->> '$.intake_at' AS intake_at
+FROM records WHERE kind = 'attachment' AND deleted = 0;
 
 -- view case_list
 CREATE VIEW case_list AS

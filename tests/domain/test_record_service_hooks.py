@@ -35,8 +35,8 @@ def test_an_assigned_pseudonym_is_validated_too() -> None:
     assert caught.value.field == "pseudonym"
 
 
-def test_consent_records_are_immutable() -> None:
-    assert {Kind.CONSENT} == IMMUTABLE_KINDS
+def test_consent_and_attachment_records_are_immutable() -> None:
+    assert {Kind.CONSENT, Kind.ATTACHMENT} == IMMUTABLE_KINDS
     with pytest.raises(ValidationError, match="consent records are never edited; to withdraw consent, add a new"):
         ensure_editable(Kind.CONSENT)
     for kind in set(Kind) - IMMUTABLE_KINDS:

@@ -23,6 +23,17 @@ REQUIRED: dict[Kind, list[str]] = {
     Kind.LOCATION: ["type", "names"],
     Kind.OBSERVATION: ["type", "date", "confidence"],
     Kind.TAG: ["label"],
+    Kind.ATTACHMENT: [
+        "attached_to_id",
+        "file_name",
+        "media_type",
+        "size",
+        "sha256",
+        "intake_at",
+        "intake_device",
+        "intake_user",
+        "source",
+    ],
 }
 
 

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import TextIO
 
-from safecase.cli import record_commands, vault_commands
+from safecase.cli import attachment_commands, record_commands, vault_commands
 from safecase.cli.app_command import app
 from safecase.cli.context import CliContext
 from safecase.cli.parser import build_parser
@@ -39,6 +39,8 @@ COMMANDS: dict[str, Command] = {
     "history": record_commands.history,
     "import": record_commands.import_file,
     "search": record_commands.search,
+    "attach": attachment_commands.attach,
+    "attachment": attachment_commands.attachment,
     "app": app,
 }
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from safecase import __version__
 from safecase.domain.kinds import Kind
+from safecase.services.check import QUICK_SAMPLE
 
 KINDS = [kind.value for kind in Kind]
 
@@ -70,7 +72,10 @@ def build_parser() -> Parser:
     add("rotate-key", "replace the master key and re-encrypt the database")
     shred = add("shred", "destroy the vault's keys at once (recoverable only with an exported header backup)")
     shred.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    add("check", "verify database integrity and the audit chain", json=True)
+    check = add("check", "verify database integrity, the audit chain and every evidence file", json=True)
+    check.add_argument(
+        "--quick", action="store_true", help=f"re-hash a random sample of {QUICK_SAMPLE} evidence files, not all"
+    )
     identity = add("identity", "show this vault's identity and fingerprint", json=True)
     identity.add_argument("--qr", action="store_true", help="also print the fingerprint as a QR code to scan")
 
@@ -102,6 +107,7 @@ def build_parser() -> Parser:
         help="what to find; leave it out (or give -) to type it, which keeps names out of shell history",
     )
     search.add_argument("--limit", type=_positive_int, default=20, metavar="N")
+    _attachment_commands(add, common_json)
     app = add("app", "open the desktop app (also what `safecase` with no command does)")
     app.add_argument(
         "--lang", choices=["ko", "en"], help="the app's language (default: as last chosen, else the system's)"
@@ -143,6 +149,43 @@ def _record_commands(record: argparse.ArgumentParser, common_json: Parser) -> No
     restore.add_argument("id", metavar="ID")
     restore.add_argument("revision", metavar="REVISION")
     add("schema", "print the JSON Schema of KIND").add_argument("kind", choices=KINDS, metavar="KIND")
+
+
+def _attachment_commands(add: Any, common_json: Parser) -> None:
+    attach = add("attach", "take files in as evidence on a record (encrypted, with chain of custody)", json=True)
+    attach.add_argument("record_id", metavar="RECORD_ID", help="the case, person, testimony, event or location")
+    attach.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    attach.add_argument(
+        "--shred-original",
+        action="store_true",
+        help="overwrite and remove each file once it is safely in the vault (best effort on SSDs)",
+    )
+    attach.add_argument("--description", metavar="TEXT", help="what the file shows or holds")
+    attach.add_argument("--derived-from", metavar="ID", help="the attachment this file is a copy of")
+    attach.add_argument("--copy-role", choices=["working", "redacted"], help="with --derived-from (default working)")
+    attach.add_argument("--derivation", metavar="TEXT", help="with --derived-from: how the copy was made")
+
+    group = add("attachment", "list, verify or export evidence files")
+    actions = group.add_subparsers(dest="attachment_command", metavar="ACTION", required=True, parser_class=Parser)
+
+    def action(name: str, help_text: str) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = actions.add_parser(
+            name, help=help_text, description=help_text, parents=[common_json]
+        )
+        return parser
+
+    action("list", "list the evidence attached to a record").add_argument("record_id", metavar="RECORD_ID")
+    action("verify", "decrypt an evidence file and check it against its intake SHA-256").add_argument(
+        "id", metavar="ID"
+    )
+    export = action("export", "write a plaintext copy of an evidence file (never overwrites)")
+    export.add_argument("id", metavar="ID")
+    export.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    export.add_argument(
+        "--strip-metadata",
+        action="store_true",
+        help="remove EXIF/GPS and other metadata where the format allows (JPEG, PNG); the vault keeps the original",
+    )
 
 
 def _folder_path(text: str) -> Path:

@@ -99,7 +99,7 @@ def check(ctx: CliContext) -> int:
     passphrase = ctx.secrets().passphrase()
     try:
         with ctx.vaults.unlock(ctx.vault_root(), passphrase) as session:
-            report = check_vault(session)
+            report = check_vault(session, quick=bool(ctx.option("quick", False)))
     except (DamagedDatabaseError, KeyMismatchError):  # the header's AEAD already proved the key right
         pages = ctx.vaults.damaged_pages(ctx.vault_root(), passphrase)
         report = CheckReport(problems=["database pages: " + ("; ".join(pages[:5]) or "the schema is unreadable")])

@@ -379,6 +379,54 @@ _TAG: Mapping[str, FieldLabel] = {
     "description": FieldLabel("Description", "설명"),
 }
 
+_ATTACHMENT: Mapping[str, FieldLabel] = {
+    "attached_to_id": FieldLabel("Attached to", "첨부 대상"),
+    "file_name": FieldLabel("File name", "파일 이름", "The file's name when it was taken in.", "반입 당시 파일 이름."),
+    "media_type": FieldLabel(
+        "File type", "파일 형식", "Judged from the content, not the name.", "이름이 아닌 내용으로 판별한 형식."
+    ),
+    "size": FieldLabel("Size (bytes)", "크기 (바이트)", "Bytes, as taken in.", "반입 당시 바이트 수."),
+    "sha256": FieldLabel(
+        "SHA-256",
+        "SHA-256 해시",
+        "Fingerprint of the content when it was taken in; proves later that it was not altered.",
+        "반입 당시 내용의 지문. 이후 변경되지 않았음을 증명합니다.",
+    ),
+    "intake_at": FieldLabel(
+        "Taken in at", "반입 시각", "When the file entered the vault (UTC).", "파일이 금고에 들어온 시각 (UTC)."
+    ),
+    "intake_device": FieldLabel(
+        "Taken in on device", "반입 기기", "The device that took the file in.", "파일을 반입한 기기."
+    ),
+    "intake_user": FieldLabel(
+        "Taken in by", "반입 사용자", "The user account that took the file in.", "파일을 반입한 사용자 계정."
+    ),
+    "source": FieldLabel("Source", "출처"),
+    "copy_role": FieldLabel(
+        "Copy",
+        "사본 구분",
+        "Original as received, a working copy, or a redacted copy for sharing.",
+        "받은 그대로의 원본, 작업 사본, 또는 공유용 편집 사본.",
+    ),
+    "derived_from_id": FieldLabel("Derived from", "원본 파일"),
+    "derivation": FieldLabel(
+        "How it was made",
+        "생성 방법",
+        "How the copy was made, e.g. faces blurred.",
+        "사본을 만든 방법 (예: 얼굴 흐림 처리).",
+    ),
+    "original_modified_at": FieldLabel(
+        "File last modified",
+        "파일 최종 수정 시각",
+        "The file's modification time when it was taken in.",
+        "반입 당시 파일의 최종 수정 시각.",
+    ),
+    "duration_ms": FieldLabel(
+        "Length (ms)", "길이 (밀리초)", "For recordings: length in milliseconds.", "녹음의 경우: 길이 (밀리초)."
+    ),
+    "description": FieldLabel("Description", "설명"),
+}
+
 _BY_KIND: Mapping[Kind, Mapping[str, FieldLabel]] = {
     Kind.CASE: _CASE,
     Kind.PERSON: _PERSON,
@@ -390,6 +438,7 @@ _BY_KIND: Mapping[Kind, Mapping[str, FieldLabel]] = {
     Kind.LOCATION: _LOCATION,
     Kind.OBSERVATION: _OBSERVATION,
     Kind.TAG: _TAG,
+    Kind.ATTACHMENT: _ATTACHMENT,
 }
 
 FIELD_LABELS: Mapping[tuple[Kind, str], FieldLabel] = {

@@ -18,6 +18,7 @@ class Kind(StrEnum):
     LOCATION = "location"
     OBSERVATION = "observation"
     TAG = "tag"
+    ATTACHMENT = "attachment"
 
     def label(self, lang: str = "en") -> str:
         en, ko = _LABELS[self]
@@ -35,11 +36,17 @@ _LABELS: dict[Kind, tuple[str, str]] = {
     Kind.LOCATION: ("Location", "장소"),
     Kind.OBSERVATION: ("Observation", "관찰 기록"),
     Kind.TAG: ("Tag", "태그"),
+    Kind.ATTACHMENT: ("Evidence file", "증거 파일"),
 }
 
 # Records of these kinds are never edited once written: a consent is withdrawn by a new consent record that
-# points at it (``withdraws_consent_id``), so the history of what was agreed stays exactly as it was given.
-IMMUTABLE_KINDS: frozenset[Kind] = frozenset({Kind.CONSENT})
+# points at it (``withdraws_consent_id``), so the history of what was agreed stays exactly as it was given; an
+# evidence file's intake record is its chain of custody, and a redacted or converted copy is a new attachment
+# that names the original it derives from.
+IMMUTABLE_KINDS: frozenset[Kind] = frozenset({Kind.CONSENT, Kind.ATTACHMENT})
+
+# What an evidence file may be attached to.
+ATTACHABLE_KINDS: frozenset[Kind] = frozenset({Kind.CASE, Kind.PERSON, Kind.TESTIMONY, Kind.EVENT, Kind.LOCATION})
 
 
 def parse_kind(text: str) -> Kind:

@@ -137,6 +137,14 @@ LIST_COLUMNS: Mapping[Kind, tuple[ListColumn, ...]] = {
         ListColumn("label_ko", "Korean label", "한국어 태그 이름"),
         UPDATED,
     ),
+    Kind.ATTACHMENT: (
+        ListColumn("file_name", "File", "파일"),
+        ListColumn("media_type", "Type", "형식"),
+        ListColumn("size", "Bytes", "바이트"),
+        ListColumn("copy_role", "Copy", "사본 구분", v.COPY_ROLES),
+        ListColumn("intake_at", "Taken in", "반입 시각", style=CellStyle.TIMESTAMP),
+        UPDATED,
+    ),
 }
 
 # Most recently changed first: what a field worker just wrote is at the top.

@@ -143,6 +143,12 @@ def _tag_title(body: Body, lang: str) -> str:
     return (lang == "ko" and _text(body, "label_ko")) or _text(body, "label") or Kind.TAG.label(lang)
 
 
+def _attachment_title(body: Body, lang: str) -> str:
+    role = body.get("copy_role")
+    suffix = "" if role in (None, "original") else f" ({_label(v.COPY_ROLES, body, 'copy_role', lang)})"
+    return (_text(body, "file_name") or Kind.ATTACHMENT.label(lang)) + suffix
+
+
 _TITLES: Mapping[Kind, Callable[[Body, str], str]] = {
     Kind.CASE: _case_title,
     Kind.PERSON: _person_title,
@@ -154,6 +160,7 @@ _TITLES: Mapping[Kind, Callable[[Body, str], str]] = {
     Kind.LOCATION: _location_title,
     Kind.OBSERVATION: _observation_title,
     Kind.TAG: _tag_title,
+    Kind.ATTACHMENT: _attachment_title,
 }
 
 
@@ -214,6 +221,10 @@ def _tag_text(body: Body) -> Iterator[str]:
     yield from _texts(body, "label", "label_ko", "description")
 
 
+def _attachment_text(body: Body) -> Iterator[str]:
+    yield from _texts(body, "file_name", "derivation", "description")
+
+
 def _no_text(body: Body) -> Iterator[str]:
     return iter(())
 
@@ -229,4 +240,5 @@ _SEARCH_TEXTS: Mapping[Kind, Callable[[Body], Iterator[str]]] = {
     Kind.LOCATION: _location_text,
     Kind.OBSERVATION: _observation_text,
     Kind.TAG: _tag_text,
+    Kind.ATTACHMENT: _attachment_text,
 }

@@ -349,7 +349,63 @@ TAG = RecordType(
     ),
 )
 
+SHA256_HEX = Text(max_length=64, pattern=r"^[0-9a-f]{64}$", pattern_hint="64 lower-case hexadecimal digits")
+UTC_TIMESTAMP = Text(
+    max_length=40,
+    pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?Z$",
+    pattern_hint="an ISO 8601 UTC time such as 2026-03-01T09:30:00.000Z",
+)
+MAX_FILE_SIZE: Final = 2**50  # a petabyte: any real file; keeps the value an exact JSON number
+
+ATTACHMENT = RecordType(
+    Kind.ATTACHMENT,
+    "An evidence file kept encrypted in the vault, with its chain of custody from intake. Never edited: a "
+    "redacted or converted copy is a new attachment that names the original it derives from.",
+    Obj(
+        (
+            Prop(
+                "attached_to_id",
+                ref(Kind.CASE, Kind.PERSON, Kind.TESTIMONY, Kind.EVENT, Kind.LOCATION),
+                required=True,
+                title="Attached to",
+            ),
+            Prop("file_name", Text(max_length=255), required=True, description="The file's name at intake."),
+            Prop("media_type", Text(max_length=100), required=True, description="Judged from the content."),
+            Prop("size", Integer(0, MAX_FILE_SIZE), required=True, description="Bytes, as taken in."),
+            Prop("sha256", SHA256_HEX, required=True, title="SHA-256", description="Of the content, as taken in."),
+            Prop("intake_at", UTC_TIMESTAMP, required=True, title="Taken in at"),
+            Prop("intake_device", SHORT, required=True, description="The device that took the file in."),
+            Prop("intake_user", SHORT, required=True, description="The user account that took the file in."),
+            Prop("source", choice(v.ATTACHMENT_SOURCES), required=True),
+            Prop("copy_role", choice(v.COPY_ROLES), default="original", title="Copy"),
+            Prop("derived_from_id", ref(Kind.ATTACHMENT), title="Derived from"),
+            Prop("derivation", SHORT, description="How the copy was made, e.g. faces blurred."),
+            Prop("original_modified_at", UTC_TIMESTAMP, description="The file's modification time at intake."),
+            Prop("duration_ms", Integer(0, MAX_FILE_SIZE), description="For recordings: length in milliseconds."),
+            Prop("description", LONG),
+        ),
+        rules=(
+            When("copy_role", "working", requires=("derived_from_id",)),
+            When("copy_role", "redacted", requires=("derived_from_id",)),
+            Requires("derivation", ("derived_from_id",)),
+        ),
+        empty_is_absent=False,
+    ),
+)
+
 RECORD_TYPES: Mapping[Kind, RecordType] = {
     record_type.kind: record_type
-    for record_type in (CASE, PERSON, CONTACT, TESTIMONY, CONSENT, EVENT, ROUTE, LOCATION, OBSERVATION, TAG)
+    for record_type in (
+        CASE,
+        PERSON,
+        CONTACT,
+        TESTIMONY,
+        CONSENT,
+        EVENT,
+        ROUTE,
+        LOCATION,
+        OBSERVATION,
+        TAG,
+        ATTACHMENT,
+    )
 }

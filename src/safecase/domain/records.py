@@ -83,7 +83,12 @@ def normalise_for_storage(kind: Kind, body: object, *, assign_pseudonym: Callabl
 
 
 def ensure_editable(kind: Kind) -> None:
-    """Refuse to edit a record of an immutable kind (consent). create and delete are up to the service."""
+    """Refuse to edit a record of an immutable kind. create and delete are up to the service."""
+    if Kind(kind) is Kind.ATTACHMENT:
+        raise ValidationError(
+            "evidence files are never edited; a redacted or converted copy is a new attachment that names the "
+            "original in derived_from_id"
+        )
     if Kind(kind) in IMMUTABLE_KINDS:
         raise ValidationError(
             "consent records are never edited; to withdraw consent, add a new consent record with every "

@@ -173,6 +173,27 @@ OBSERVATION_TYPES = _vocab(
     ("last_contact", "Last contact", "마지막 연락"),
 )
 
+# Berkeley Protocol on Digital Open Source Investigations: the original as received, working copies made to
+# handle it (converted, transcoded) and redacted copies made to share it. Only the original is evidence.
+COPY_ROLES = _vocab(
+    "copy_role",
+    "Copy",
+    "사본 구분",
+    ("original", "Original", "원본"),
+    ("working", "Working copy", "작업 사본"),
+    ("redacted", "Redacted copy", "편집 사본"),
+)
+
+ATTACHMENT_SOURCES = _vocab(
+    "attachment_source",
+    "Source",
+    "출처",
+    ("file", "File taken in", "파일 반입"),
+    ("recording", "Recorded in SafeCase", "SafeCase 녹음"),
+    ("recovered_recording", "Recording recovered after a crash", "중단 후 복구된 녹음"),
+    ("derived", "Made from another file", "다른 파일에서 생성"),
+)
+
 CONFIDENCE = _vocab(
     "confidence",
     "Confidence",
@@ -265,6 +286,8 @@ VOCABULARIES: Mapping[str, Vocabulary] = {
         COORDINATE_PRECISIONS,
         LANGUAGES,
         PERPETRATOR_INSTITUTIONS,
+        COPY_ROLES,
+        ATTACHMENT_SOURCES,
     )
 }
 

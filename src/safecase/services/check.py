@@ -2,8 +2,9 @@
 
 Checks, in order: SQLCipher's page authentication (every page's HMAC; names damaged pages), SQLite's own
 structural integrity, foreign keys, that each record's current state is its highest stored version, the search
-index's consistency, the audit chain with its signed checkpoints, and that every version the audit chain logged
-is still stored with the same hash. The SQL lives in :mod:`safecase.storage.integrity`.
+index's consistency, the audit chain with its signed checkpoints, that every version the audit chain logged is
+still stored with the same hash, and that every evidence file still decrypts to its intake SHA-256 (``--quick``:
+a random sample). The SQL lives in :mod:`safecase.storage.integrity`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from safecase.crypto.identity import verify_signature
+from safecase.services.attachments import AttachmentService
 from safecase.services.session import VaultSession
 from safecase.storage import integrity
 from safecase.storage.database import DatabaseErrors
@@ -27,7 +29,11 @@ class CheckReport:
         return not self.problems
 
 
-def check_vault(session: VaultSession) -> CheckReport:
+QUICK_SAMPLE = 20  # evidence files re-hashed by a quick check, chosen at random
+
+
+def check_vault(session: VaultSession, *, quick: bool = False) -> CheckReport:
+    """Every check; ``quick`` re-hashes a random sample of the evidence files instead of all of them."""
     report = CheckReport()
     steps: tuple[tuple[str, Callable[[VaultSession], str]], ...] = (
         ("database pages", lambda s: integrity.damaged_pages(s.db)),
@@ -37,6 +43,7 @@ def check_vault(session: VaultSession) -> CheckReport:
         ("search index", lambda s: integrity.search_index_problems(s.db)),
         ("audit chain", _audit),
         ("history against audit chain", lambda s: integrity.versions_missing_from_audit(s.db)),
+        ("evidence files" + (" (sample)" if quick else ""), lambda s: _evidence(s, quick)),
     )
     for name, step in steps:
         try:
@@ -48,6 +55,14 @@ def check_vault(session: VaultSession) -> CheckReport:
         else:
             report.passed.append(name)
     return report
+
+
+def _evidence(session: VaultSession, quick: bool) -> str:
+    problems = AttachmentService(session).problems(sample=QUICK_SAMPLE if quick else None)
+    if not problems:
+        return ""
+    more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+    return "; ".join(problems[:3]) + more
 
 
 def _audit(session: VaultSession) -> str:

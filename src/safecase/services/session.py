@@ -12,7 +12,9 @@ from safecase.crypto.identity import Identity
 from safecase.crypto.secrets import SecretBytes
 from safecase.domain.clock import Clock, iso_from_ms
 from safecase.domain.hlc import HybridLogicalClock, Revision
+from safecase.storage.attachment_blobs import AttachmentBlobs
 from safecase.storage.audit import AuditLog
+from safecase.storage.blob_store import BlobStore
 from safecase.storage.database import Database
 from safecase.storage.drafts import DraftStore
 from safecase.storage.identity_store import IdentityRecord, load_identity
@@ -41,11 +43,14 @@ class VaultSession:
         self.clock = clock
         last = meta.last_revision()
         self.hlc = HybridLogicalClock(clock, meta.device_id, Revision.parse(last) if last else None)
-        self.audit = AuditLog(db, meta.device_id, actor=_actor_name())
+        self.actor = _actor_name()
+        self.audit = AuditLog(db, meta.device_id, actor=self.actor)
         self.search = SearchIndex(db)
         self.records = RecordStore(db, self.search)
         self.lists = ListViews(db)
         self.drafts = DraftStore(db)
+        self.blobs = BlobStore(folder.blobs, identity.age_identity)
+        self.attachment_blobs = AttachmentBlobs(db)
 
     @property
     def vault_id(self) -> str:

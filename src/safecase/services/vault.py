@@ -208,7 +208,9 @@ class VaultService:
             folder.write_header(header.to_bytes())
         else:
             folder.repair_backup(header.to_bytes())
-        return VaultSession(folder, db, master, identity, meta, self._clock)
+        session = VaultSession(folder, db, master, identity, meta, self._clock)
+        session.blobs.sweep(session.attachment_blobs.is_referenced)
+        return session
 
     def damaged_pages(self, root: Path, passphrase: str) -> list[str]:
         """SQLCipher's page-by-page authentication check, for a database too damaged to open normally."""

@@ -1,0 +1,81 @@
+"""Commands about evidence files: attach, attachment list/show/export/verify."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from safecase.cli.context import CliContext
+from safecase.errors import ExitCode, SafeCaseError
+from safecase.services.attachments import SHRED_CAVEAT, AttachmentService, Derivation
+from safecase.storage.records import RecordState
+
+
+def attach(ctx: CliContext) -> int:
+    paths: list[Path] = ctx.args.files
+    derivation = _derivation(ctx)
+    added: list[RecordState] = []
+    with ctx.unlock() as session:
+        service = AttachmentService(session)
+        for path in paths:
+            options: dict[str, Any] = {"description": ctx.option("description") or "", "derivation": derivation}
+            try:
+                if ctx.args.shred_original:
+                    added.append(service.attach_and_shred(ctx.args.record_id, path, **options))
+                else:
+                    added.append(service.attach(ctx.args.record_id, path, **options))
+            except SafeCaseError as error:
+                if added:
+                    done = ", ".join(a.body["file_name"] for a in added)
+                    error.message = f"{error.message} (already added before this file: {done})"
+                raise
+    if ctx.wants_json:
+        ctx.emit_json([attachment_json(state) for state in added])
+    else:
+        for state in added:
+            ctx.say(f"{state.id}  {_summary(state)}")
+    if ctx.args.shred_original:
+        ctx.note(f"Original file(s): {SHRED_CAVEAT}")
+    return ExitCode.OK
+
+
+def attachment(ctx: CliContext) -> int:
+    action = ctx.args.attachment_command
+    with ctx.unlock() as session:
+        service = AttachmentService(session)
+        if action == "list":
+            states = service.list_for(ctx.args.record_id)
+            if ctx.wants_json:
+                ctx.emit_json([attachment_json(state) for state in states])
+            for state in states if not ctx.wants_json else []:
+                ctx.say(f"{state.id}  {_summary(state)}")
+        elif action == "verify":
+            state = service.verify(ctx.args.id)
+            ctx.say(f"ok  {state.id}  sha256:{state.body['sha256']}  {state.body['size']:,} bytes")
+        elif action == "export":
+            result = service.export(ctx.args.id, ctx.args.output, strip=ctx.args.strip_metadata)
+            ctx.note(f"Exported {result.size:,} bytes to {result.path}; this copy is NOT encrypted.")
+            if result.strip is not None:
+                if result.strip.stripped:
+                    ctx.note("Removed: " + ", ".join(result.strip.stripped) + ".")
+                if result.strip.not_stripped:
+                    ctx.note(result.strip.not_stripped)
+    return ExitCode.OK
+
+
+def _derivation(ctx: CliContext) -> Derivation | None:
+    original = ctx.option("derived_from")
+    if original is None:
+        if ctx.option("copy_role") or ctx.option("derivation"):
+            raise SafeCaseError("--copy-role and --derivation describe a copy; name its original with --derived-from.")
+        return None
+    return Derivation(original, ctx.option("copy_role") or "working", ctx.option("derivation") or "")
+
+
+def _summary(state: RecordState) -> str:
+    body = state.body
+    return f"{body['file_name']}  {body['media_type']}  {body['size']:,} bytes  sha256:{body['sha256'][:16]}…"
+
+
+def attachment_json(state: RecordState) -> dict[str, Any]:
+    return {"id": state.id, "revision": state.revision, **state.body}

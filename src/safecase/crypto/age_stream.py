@@ -1,0 +1,77 @@
+"""age files, streamed: the one place SafeCase calls pyrage's encrypt_io/decrypt_io.
+
+An age file is authenticated chunk by chunk (64 KiB STREAM chunks, the last one flagged as last), so a decryptor
+notices a flipped byte in the chunk that holds it and a truncation at the end. Plaintext of the chunks before a
+damaged one has already been written when the error is raised: callers write to a place they discard on error.
+
+pyrage reads its input in 8 KiB calls. ``BlockReader`` serves those calls from large blocks, so that whatever
+the caller does per block (hash, count, sniff) runs a few thousand times per gigabyte, not a hundred thousand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, BinaryIO, Protocol
+
+import pyrage
+
+from safecase.errors import IntegrityError
+
+BLOCK_BYTES = 1 << 20
+
+
+class Writer(Protocol):
+    def write(self, data: bytes, /) -> int: ...
+
+
+class DecryptionFailed(IntegrityError):
+    """The age data did not authenticate: altered, truncated, or not encrypted to this identity."""
+
+
+class BlockReader:
+    """A file-like ``read`` over ``source`` that hands every block it reads to ``on_block`` first."""
+
+    def __init__(self, source: BinaryIO, on_block: Callable[[bytes], None], block_bytes: int = BLOCK_BYTES) -> None:
+        self._source = source
+        self._on_block = on_block
+        self._block_bytes = block_bytes
+        self._block = memoryview(b"")
+        self._offset = 0
+        self._eof = False
+
+    def read(self, size: int = -1) -> bytes:
+        if self._offset >= len(self._block) and not self._refill():
+            return b""
+        end = len(self._block) if size < 0 else min(len(self._block), self._offset + size)
+        piece = self._block[self._offset : end].tobytes()
+        self._offset = end
+        return piece
+
+    def _refill(self) -> bool:
+        if self._eof:
+            return False
+        data = self._source.read(self._block_bytes)
+        if not data:
+            self._eof = True
+            return False
+        self._on_block(data)
+        self._block, self._offset = memoryview(data), 0
+        return True
+
+
+def encrypt_stream(reader: Any, writer: Writer, recipient: Any) -> None:
+    """Encrypt everything ``reader.read`` yields to the age ``recipient`` (a pyrage x25519 Recipient)."""
+    try:
+        pyrage.encrypt_io(reader, writer, [recipient])
+    except pyrage.EncryptError as exc:  # pragma: no cover - only with an invalid recipient
+        raise IntegrityError("The file could not be encrypted; the vault identity is damaged.") from exc
+
+
+def decrypt_stream(reader: Any, writer: Writer, identity: Any) -> None:
+    """Decrypt an age stream with ``identity`` into ``writer``; DecryptionFailed if it does not authenticate."""
+    try:
+        pyrage.decrypt_io(reader, writer, [identity])
+    except (pyrage.DecryptError, OSError) as exc:
+        if isinstance(exc, OSError) and exc.errno is not None:
+            raise  # a real I/O error (disk full, unreadable file), not an authentication failure
+        raise DecryptionFailed("The encrypted data is altered, truncated or not for this vault.") from None

@@ -1,0 +1,313 @@
+"""Evidence files: take a file in (encrypted, hashed, chain of custody), list, verify, read for preview, export.
+
+An attachment is an immutable record of kind ``attachment`` (what was taken in, when, where, by whom, its SHA-256)
+plus an encrypted blob that only this vault can read. Nothing here writes plaintext anywhere except the file a
+user explicitly exports. Every read of a blob re-hashes the plaintext against the intake SHA-256, so an altered
+blob is refused wherever it is read, with the attachment named.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import random
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from safecase.crypto.age_stream import BlockReader, DecryptionFailed
+from safecase.domain.kinds import ATTACHABLE_KINDS, Kind
+from safecase.domain.media_types import sniff_media_type
+from safecase.errors import IntegrityError, NotFoundError, UsageError, VaultStateError
+from safecase.services.evidence_source import EvidenceSource, open_source, shred_file
+from safecase.services.metadata_strip import StripResult, strip_metadata
+from safecase.services.records import RecordService
+from safecase.services.session import VaultSession
+from safecase.storage.blob_store import PendingBlob
+from safecase.storage.records import RecordState
+
+Progress = Callable[[int, int], None]  # (bytes done, bytes in all)
+STRIPPABLE_TYPES = frozenset({"image/jpeg", "image/png"})
+MAX_STRIP_BYTES = 512 * 2**20  # images are stripped from memory; no photo comes near this
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+SHRED_CAVEAT = (
+    "Overwritten and removed. On SSDs, journaling or copy-on-write file systems and backed-up folders this is "
+    "best effort: copies of the old blocks may survive."
+)
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """What a redacted or converted copy derives from, and how it was made."""
+
+    original_id: str
+    copy_role: str  # "working" or "redacted"
+    how: str = ""
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    size: int
+    strip: StripResult | None
+
+
+class _HashingSink:
+    """A writer that hashes and counts, passing data on to ``target`` (or nowhere)."""
+
+    def __init__(self, target: BinaryIO | None = None, limit: int | None = None) -> None:
+        self.digest = hashlib.sha256()
+        self.size = 0
+        self._target = target
+        self._limit = limit
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self._limit is not None and self.size > self._limit:
+            raise DecryptionFailed("The encrypted file is larger than its record says.")
+        self.digest.update(data)
+        if self._target is not None:
+            self._target.write(data)
+        return len(data)
+
+
+class AttachmentService:
+    def __init__(self, session: VaultSession, records: RecordService | None = None) -> None:
+        self._session = session
+        self._records = records or RecordService(session)
+        self._blobs = session.blobs
+        self._index = session.attachment_blobs
+
+    # -- reads --------------------------------------------------------------------------------------------------
+
+    def get(self, attachment_id: str) -> RecordState:
+        state = self._records.show(attachment_id)
+        if state.kind != Kind.ATTACHMENT.value:
+            raise NotFoundError(f"{attachment_id} is a {state.kind}, not an evidence file.")
+        return state
+
+    def list_for(self, record_id: str) -> list[RecordState]:
+        """The evidence attached to ``record_id``, in intake order."""
+        self._records.show(record_id)
+        found = self._records.referring(record_id, Kind.ATTACHMENT)
+        attached = [a for a in found if a.body.get("attached_to_id") == record_id]
+        return sorted(attached, key=lambda a: (a.body["intake_at"], a.id))
+
+    def verify(self, attachment_id: str) -> RecordState:
+        """Decrypt and re-hash the whole file; IntegrityError naming the attachment if it does not match."""
+        state = self.get(attachment_id)
+        self._decrypt_checked(state, _HashingSink(limit=state.body["size"]))
+        return state
+
+    def read_bytes(self, attachment_id: str, limit: int) -> bytes:
+        """The whole verified plaintext in memory, for a preview; UsageError if it is larger than ``limit``."""
+        state = self.get(attachment_id)
+        if state.body["size"] > limit:
+            raise UsageError(f"{_name(state)} is too large to preview ({state.body['size']:,} bytes).")
+        buffer = io.BytesIO()
+        self._decrypt_checked(state, _HashingSink(buffer, limit=state.body["size"]))
+        return buffer.getvalue()
+
+    def problems(self, sample: int | None = None, seed: int | None = None) -> list[str]:
+        """For ``check``: every evidence file (or a random ``sample``) re-hashed; a line per one that fails."""
+        stored = {blob.attachment_id: blob for blob in self._index.all()}
+        ids = [row[0] for row in self._session.db.query_all("SELECT id FROM attachment_list ORDER BY num")]
+        if sample is not None and len(ids) > sample:
+            ids = random.Random(seed).sample(ids, sample)
+        problems = []
+        for attachment_id in ids:
+            state = self.get(attachment_id)
+            if attachment_id not in stored:
+                problems.append(f"{_name(state)} has no encrypted file in this vault")
+                continue
+            try:
+                self._decrypt_checked(state, _HashingSink(limit=state.body["size"]))
+            except (IntegrityError, NotFoundError, VaultStateError) as error:
+                problems.append(error.message)
+        return problems
+
+    # -- intake -------------------------------------------------------------------------------------------------
+
+    def attach(
+        self,
+        record_id: str,
+        path: Path,
+        *,
+        description: str = "",
+        derivation: Derivation | None = None,
+        progress: Progress | None = None,
+    ) -> RecordState:
+        """Take ``path`` in as evidence on ``record_id``: encrypted, hashed, recorded with its chain of custody."""
+        target = self._attach_target(record_id, derivation)
+        with open_source(path, self._blobs.folder) as source, self._blobs.new_blob() as pending:
+            reader = BlockReader(source.handle, self._on_block(source, progress))
+            self._blobs.encrypt_into(pending, reader)
+            facts = source.finish()
+            body = self._custody(target.id, _clean_file_name(path.name), facts.size, facts.sha256, facts.head)
+            body.update(original_modified_at=facts.modified_at, source="file")
+            return self._commit(pending, self._with_extras(body, description, derivation))
+
+    def attach_stream(
+        self, record_id: str, reader: Any, file_name: str, size: int, sha256: str, head: bytes, **extra: Any
+    ) -> RecordState:
+        """Take in content produced inside SafeCase (a recording): ``reader`` yields it, already hashed."""
+        target = self._attach_target(record_id, None)
+        with self._blobs.new_blob() as pending:
+            self._blobs.encrypt_into(pending, reader)
+            body = self._custody(target.id, _clean_file_name(file_name), size, sha256, head)
+            body.update(extra)
+            return self._commit(pending, body)
+
+    def attach_and_shred(self, record_id: str, path: Path, **options: Any) -> RecordState:
+        """``attach``, then overwrite and remove the source (only once the vault holds it safely)."""
+        state = self.attach(record_id, path, **options)
+        shred_file(path)
+        self._session.log("attachment.source_shredded", state.id)
+        return state
+
+    # -- export -------------------------------------------------------------------------------------------------
+
+    def export(self, attachment_id: str, destination: Path, *, strip: bool = False) -> ExportResult:
+        """Write a verified plaintext copy to ``destination`` (a new file); optionally without metadata."""
+        state = self.get(attachment_id)
+        media_type = state.body["media_type"]
+        if strip and media_type in STRIPPABLE_TYPES and state.body["size"] > MAX_STRIP_BYTES:
+            raise UsageError(f"{_name(state)} is too large to clean; export it without --strip-metadata.")
+        handle = _create_export_file(destination)
+        try:
+            with handle:
+                result = self._write_export(state, handle, strip)
+                handle.flush()
+                os.fsync(handle.fileno())
+                size = os.fstat(handle.fileno()).st_size
+        except BaseException:
+            _discard(destination)
+            raise
+        self._session_log("attachment.export", state.id, "metadata stripped" if strip else "as stored")
+        return ExportResult(destination, size, result)
+
+    # -- internals ----------------------------------------------------------------------------------------------
+
+    def _write_export(self, state: RecordState, handle: BinaryIO, strip: bool) -> StripResult | None:
+        media_type = state.body["media_type"]
+        if not strip or media_type not in STRIPPABLE_TYPES:
+            self._decrypt_checked(state, _HashingSink(handle, limit=state.body["size"]))
+            return strip_metadata(media_type, io.BytesIO(b""), io.BytesIO()) if strip else None
+        plain = io.BytesIO()
+        self._decrypt_checked(state, _HashingSink(plain, limit=state.body["size"]))
+        plain.seek(0)
+        return strip_metadata(media_type, plain, handle)
+
+    def _decrypt_checked(self, state: RecordState, sink: _HashingSink) -> None:
+        blob = self._index.get(state.id)
+        if blob is None:
+            raise NotFoundError(f"{_name(state)}: this vault holds no encrypted file for it.")
+        try:
+            self._blobs.decrypt_to(blob.blob_name, sink)
+        except DecryptionFailed:
+            raise _altered(state) from None
+        if sink.size != state.body["size"] or sink.digest.hexdigest() != state.body["sha256"]:
+            raise _altered(state)
+
+    def _attach_target(self, record_id: str, derivation: Derivation | None) -> RecordState:
+        target = self._records.show(record_id)
+        if Kind(target.kind) not in ATTACHABLE_KINDS:
+            raise UsageError(
+                f"Evidence cannot be attached to a {target.kind}; attach it to a case, person, testimony, event "
+                "or location."
+            )
+        if derivation is not None:
+            original = self.get(derivation.original_id)
+            if derivation.copy_role not in {"working", "redacted"}:
+                raise UsageError("A derived copy is a working or a redacted copy; use --copy-role working|redacted.")
+            if original.id == target.id:
+                raise UsageError("Attach the derived copy to the record the original belongs to, not to the file.")
+        return target
+
+    def _on_block(self, source: EvidenceSource, progress: Progress | None) -> Callable[[bytes], None]:
+        def on_block(block: bytes) -> None:
+            source.on_block(block)
+            if progress is not None:
+                progress(source.bytes_read, source.size)
+
+        return on_block
+
+    def _custody(self, target_id: str, file_name: str, size: int, sha256: str, head: bytes) -> dict[str, Any]:
+        return {
+            "attached_to_id": target_id,
+            "file_name": file_name,
+            "media_type": sniff_media_type(head),
+            "size": size,
+            "sha256": sha256,
+            "intake_at": self._session.now_iso(),
+            "intake_device": self._session.device_id,
+            "intake_user": self._session.actor,
+            "copy_role": "original",
+        }
+
+    @staticmethod
+    def _with_extras(body: dict[str, Any], description: str, derivation: Derivation | None) -> dict[str, Any]:
+        if description.strip():
+            body["description"] = description
+        if derivation is not None:
+            body.update(source="derived", copy_role=derivation.copy_role, derived_from_id=derivation.original_id)
+            if derivation.how.strip():
+                body["derivation"] = derivation.how
+        return body
+
+    def _commit(self, pending: PendingBlob, body: dict[str, Any]) -> RecordState:
+        stored_size = pending.finish()
+        with self._session.db.transaction():
+            state = self._records.write_batch([self._records.prepare_new(Kind.ATTACHMENT, body)])[0]
+            self._index.add(state.id, pending.name, stored_size, self._session.now_iso())
+            detail = f"sha256:{body['sha256']} size:{body['size']} media:{body['media_type']}"
+            self._session.log("attachment.intake", state.id, detail)
+        pending.keep()
+        return state
+
+    def _session_log(self, action: str, subject: str, detail: str) -> None:
+        with self._session.db.transaction():
+            self._session.log(action, subject, detail)
+
+
+def _name(state: RecordState) -> str:
+    return f"Evidence file {state.id} ({state.body.get('file_name', '')})"
+
+
+def _altered(state: RecordState) -> IntegrityError:
+    return IntegrityError(
+        f"{_name(state)} does not match its intake SHA-256: the encrypted file was altered or damaged. Restore "
+        "the vault's blobs folder from a backup."
+    )
+
+
+def _clean_file_name(name: str) -> str:
+    cleaned = _CONTROL.sub("_", unicodedata.normalize("NFC", name)).strip() or "unnamed"
+    return cleaned[:255]
+
+
+def _create_export_file(path: Path) -> BinaryIO:
+    if path.is_symlink() or path.exists():
+        raise UsageError(f"{path} already exists; SafeCase will not overwrite it. Choose another name.")
+    if not path.parent.is_dir():
+        raise UsageError(f"The folder {path.parent} does not exist. Create it or choose another place.")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    except FileExistsError:
+        raise UsageError(f"{path} already exists; SafeCase will not overwrite it. Choose another name.") from None
+    except OSError as exc:
+        raise UsageError(f"Cannot create {path}: {exc.strerror}.") from None
+    return os.fdopen(fd, "wb")
+
+
+def _discard(path: Path) -> None:
+    """Remove a failed export, truncating first so its blocks are released at once."""
+    with contextlib.suppress(OSError):
+        os.truncate(path, 0)
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
