@@ -22,10 +22,10 @@ from typing import Any, BinaryIO
 
 from safecase.crypto.age_stream import BlockReader, DecryptionFailed
 from safecase.domain.kinds import ATTACHABLE_KINDS, Kind
-from safecase.domain.media_types import sniff_media_type
+from safecase.domain.media_types import HEAD_BYTES, sniff_media_type
 from safecase.errors import IntegrityError, NotFoundError, UsageError, VaultStateError
 from safecase.services.evidence_source import EvidenceSource, open_source, shred_file
-from safecase.services.metadata_strip import StripResult, strip_metadata
+from safecase.services.metadata_strip import StripResult, not_stripped_note, strip_metadata
 from safecase.services.records import RecordService
 from safecase.services.session import VaultSession
 from safecase.storage.blob_store import PendingBlob
@@ -153,15 +153,32 @@ class AttachmentService:
             return self._commit(pending, self._with_extras(body, description, derivation))
 
     def attach_stream(
-        self, record_id: str, reader: Any, file_name: str, size: int, sha256: str, head: bytes, **extra: Any
+        self,
+        record_id: str,
+        content: BinaryIO,
+        file_name: str,
+        extra: dict[str, Any],
+        on_commit: Callable[[], None] | None = None,
     ) -> RecordState:
-        """Take in content produced inside SafeCase (a recording): ``reader`` yields it, already hashed."""
+        """Take in content produced inside SafeCase (a recording) from ``content.read``, hashed on the way.
+
+        ``extra`` adds fields to the record (``source`` is required); ``on_commit`` runs inside the transaction
+        that writes the record, e.g. to forget the recording it was made from.
+        """
         target = self._attach_target(record_id, None)
+        digest, counted, head = hashlib.sha256(), [0], bytearray()
+
+        def on_block(block: bytes) -> None:
+            digest.update(block)
+            counted[0] += len(block)
+            if len(head) < HEAD_BYTES:
+                head.extend(block[: HEAD_BYTES - len(head)])
+
         with self._blobs.new_blob() as pending:
-            self._blobs.encrypt_into(pending, reader)
-            body = self._custody(target.id, _clean_file_name(file_name), size, sha256, head)
+            self._blobs.encrypt_into(pending, BlockReader(content, on_block))
+            body = self._custody(target.id, _clean_file_name(file_name), counted[0], digest.hexdigest(), bytes(head))
             body.update(extra)
-            return self._commit(pending, body)
+            return self._commit(pending, body, on_commit)
 
     def attach_and_shred(self, record_id: str, path: Path, **options: Any) -> RecordState:
         """``attach``, then overwrite and remove the source (only once the vault holds it safely)."""
@@ -197,7 +214,7 @@ class AttachmentService:
         media_type = state.body["media_type"]
         if not strip or media_type not in STRIPPABLE_TYPES:
             self._decrypt_checked(state, _HashingSink(handle, limit=state.body["size"]))
-            return strip_metadata(media_type, io.BytesIO(b""), io.BytesIO()) if strip else None
+            return StripResult((), not_stripped_note(media_type)) if strip else None
         plain = io.BytesIO()
         self._decrypt_checked(state, _HashingSink(plain, limit=state.body["size"]))
         plain.seek(0)
@@ -260,9 +277,13 @@ class AttachmentService:
                 body["derivation"] = derivation.how
         return body
 
-    def _commit(self, pending: PendingBlob, body: dict[str, Any]) -> RecordState:
+    def _commit(
+        self, pending: PendingBlob, body: dict[str, Any], on_commit: Callable[[], None] | None = None
+    ) -> RecordState:
         stored_size = pending.finish()
         with self._session.db.transaction():
+            if on_commit is not None:
+                on_commit()
             state = self._records.write_batch([self._records.prepare_new(Kind.ATTACHMENT, body)])[0]
             self._index.add(state.id, pending.name, stored_size, self._session.now_iso())
             detail = f"sha256:{body['sha256']} size:{body['size']} media:{body['media_type']}"

@@ -54,12 +54,12 @@ def strip_metadata(media_type: str, reader: BinaryIO, writer: BinaryIO) -> Strip
     strip = _STRIPPERS.get(media_type)
     if strip is None:
         shutil.copyfileobj(reader, writer, _BLOCK)
-        return StripResult((), _not_stripped_note(media_type))
+        return StripResult((), not_stripped_note(media_type))
     removed = strip(_Source(reader), writer)
     return StripResult(tuple(dict.fromkeys(removed)), "")
 
 
-def _not_stripped_note(media_type: str) -> str:
+def not_stripped_note(media_type: str) -> str:
     label = describe(media_type, "en")
     subject = "this file" if label == describe(OCTET_STREAM, "en") else f"this file ({label})"
     return (
