@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from safecase.domain.kinds import Kind
+from safecase.services.attachments import AttachmentService
 from safecase.services.records import RecordService
 from safecase.services.search import SearchService
 from safecase.services.session import VaultSession
@@ -30,6 +31,7 @@ class Workspace:
         self.session = session
         self.records = RecordService(session)
         self.search = SearchService(session)
+        self.attachments = AttachmentService(session, self.records)
 
     @property
     def is_open(self) -> bool:
