@@ -101,3 +101,28 @@ def test_the_search_table_uses_the_tokenizer_search_text_was_written_for(db: Dat
     migrate(db)
     sql = db.query_one("SELECT sql FROM sqlite_master WHERE name = 'search_index'")[0]
     assert f"tokenize = '{FTS5_TOKENIZER}'" in sql
+
+
+def _insert(db: Database, record_id: str, kind: str) -> None:
+    db.execute(
+        "INSERT INTO records (id, kind, revision, created_at, updated_at, origin_device, deleted, body)"
+        " VALUES (?, ?, 'r1', 't', 't', 'd', 0, '{}')",
+        (record_id, kind),
+    )
+
+
+def test_version_4_lets_the_records_table_hold_attachments_and_keeps_what_was_there(db: Database) -> None:
+    migrate(db, target=3)
+    with db.transaction():
+        _insert(db, "0b6f1c2e-0000-4000-8000-000000000002", "case")
+    with pytest.raises(Exception, match="CHECK constraint"):
+        _insert(db, "0b6f1c2e-0000-4000-8000-000000000003", "attachment")
+    migrate(db)
+    with db.transaction():
+        _insert(db, "0b6f1c2e-0000-4000-8000-000000000003", "attachment")
+    kinds = [row[0] for row in db.query_all("SELECT kind FROM records ORDER BY num")]
+    assert kinds == ["case", "attachment"]
+    with pytest.raises(Exception, match="CHECK constraint"):
+        _insert(db, "0b6f1c2e-0000-4000-8000-000000000004", "spreadsheet")
+    assert db.query_one("PRAGMA integrity_check")[0] == "ok"
+    assert db.query_one("SELECT count(*) FROM attachment_list")[0] == 1

@@ -284,7 +284,7 @@ class AttachmentService:
         with self._session.db.transaction():
             if on_commit is not None:
                 on_commit()
-            state = self._records.write_batch([self._records.prepare_new(Kind.ATTACHMENT, body)])[0]
+            state = self._records.write_batch([self._records.prepare_attachment(body)])[0]
             self._index.add(state.id, pending.name, stored_size, self._session.now_iso())
             detail = f"sha256:{body['sha256']} size:{body['size']} media:{body['media_type']}"
             self._session.log("attachment.intake", state.id, detail)

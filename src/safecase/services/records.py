@@ -24,6 +24,17 @@ from safecase.storage.records import Derived, Link, RecordState, RecordVersion, 
 PSEUDONYM_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U: easy to read aloud and copy by hand
 
 
+_IMMUTABLE_MESSAGES = {
+    Kind.CONSENT: "Consent records are never edited: record a new consent, or a withdrawal that points at this one.",
+    Kind.ATTACHMENT: "Evidence files are never edited: attach a redacted or converted copy with --derived-from ID.",
+}
+_UNDELETABLE_MESSAGES = {
+    Kind.CONSENT: "Consent records are never deleted: record a withdrawal that points at this one.",
+    Kind.ATTACHMENT: "Evidence files are never deleted: they are the chain of custody. Mark a mistaken one in a "
+    "note on the record it is attached to.",
+}
+
+
 @dataclass(frozen=True)
 class PendingWrite:
     """A validated version waiting for its references to be checked and its revision to be stamped."""
@@ -69,9 +80,7 @@ class RecordService:
         current = self.show(record_id)
         kind = Kind(current.kind)
         if kind in IMMUTABLE_KINDS:
-            raise SafeCaseError(
-                "Consent records are never edited: record a new consent, or a withdrawal that points at this one."
-            )
+            raise SafeCaseError(_IMMUTABLE_MESSAGES[kind])
         if kind is Kind.PERSON and isinstance(body, dict) and "pseudonym" not in body:
             body = {**body, "pseudonym": current.body["pseudonym"]}  # a pseudonym, once given, stays
         normalised = self._normalise(kind, body)
@@ -83,7 +92,7 @@ class RecordService:
         current = self.show(record_id)
         kind = Kind(current.kind)
         if kind in IMMUTABLE_KINDS:
-            raise SafeCaseError("Consent records are never deleted: record a withdrawal that points at this one.")
+            raise SafeCaseError(_UNDELETABLE_MESSAGES[kind])
         self._refuse_if_referenced(current.id, kind)
         return self.write_batch([PendingWrite(current.id, kind, current.body, True, "record.delete")])[0]
 
@@ -109,12 +118,25 @@ class RecordService:
         old = versions[revision]
         kind = Kind(old.kind)
         if kind in IMMUTABLE_KINDS:
-            raise SafeCaseError("Consent records cannot be restored to another version; record a new consent.")
+            raise SafeCaseError(_IMMUTABLE_MESSAGES[kind])
         if old.deleted:
             self._refuse_if_referenced(old.record_id, kind)
         return self.write_batch([PendingWrite(old.record_id, kind, old.body, old.deleted, "record.restore")])[0]
 
     def prepare_new(self, kind: Kind, body: object, record_id: str | None = None) -> PendingWrite:
+        if kind is Kind.ATTACHMENT:
+            raise ValidationError(
+                "evidence files are taken in with `safecase attach RECORD_ID FILE` (or Add evidence in the app), "
+                "which encrypts the file and records its SHA-256; they cannot be written as records",
+                "kind",
+            )
+        return self._prepare_new(kind, body, record_id)
+
+    def prepare_attachment(self, body: object) -> PendingWrite:
+        """For the attachment service only: the record of a file it has just encrypted into the vault."""
+        return self._prepare_new(Kind.ATTACHMENT, body, None)
+
+    def _prepare_new(self, kind: Kind, body: object, record_id: str | None) -> PendingWrite:
         rid = parse_record_id(record_id) if record_id else new_record_id()
         if record_id and self._store.get(rid) is not None:
             raise ValidationError(f"a record with id {rid} already exists", "id")
