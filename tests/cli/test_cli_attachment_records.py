@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from safecase.domain.kinds import Kind
 from tests.conftest import Cli
 from tests.factories import make_body
-
-from safecase.domain.kinds import Kind
 
 
 @pytest.fixture
