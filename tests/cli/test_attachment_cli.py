@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QColor, QImage, QImageWriter
 
 from safecase.errors import ExitCode
 from safecase.services.evidence_source import EvidenceSource
@@ -272,7 +272,7 @@ def jpeg_with_exif(text: bytes) -> bytes:
     array = QByteArray()
     buffer = QBuffer(array)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    assert image.save(buffer, b"JPEG")
+    assert QImageWriter(buffer, QByteArray(b"jpeg")).write(image)
     plain = bytes(array.data())
     value = text + b"\x00"
     ifd = struct.pack("<H", 1) + struct.pack("<HHII", 0x010E, 2, len(value), 26) + struct.pack("<I", 0)
