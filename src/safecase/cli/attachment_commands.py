@@ -1,4 +1,4 @@
-"""Commands about evidence files: attach, attachment list/show/export/verify."""
+"""Commands about evidence files: attach, attachment list/show/export/verify/recover."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from safecase.cli.context import CliContext
 from safecase.errors import ExitCode, SafeCaseError
 from safecase.services.attachments import SHRED_CAVEAT, AttachmentService, Derivation
+from safecase.services.recording import recover_interrupted
 from safecase.storage.records import RecordState
 
 
@@ -52,6 +53,8 @@ def attachment(ctx: CliContext) -> int:
         elif action == "verify":
             state = service.verify(ctx.args.id)
             ctx.say(f"ok  {state.id}  sha256:{state.body['sha256']}  {state.body['size']:,} bytes")
+        elif action == "recover":
+            _recover(ctx, recover_interrupted(session, service, on_problem=ctx.note))
         elif action == "export":
             result = service.export(ctx.args.id, ctx.args.output, strip=ctx.args.strip_metadata)
             ctx.note(f"Exported {result.size:,} bytes to {result.path}; this copy is NOT encrypted.")
@@ -61,6 +64,17 @@ def attachment(ctx: CliContext) -> int:
                 if result.strip.not_stripped:
                     ctx.note(result.strip.not_stripped)
     return ExitCode.OK
+
+
+def _recover(ctx: CliContext, states: list[RecordState]) -> None:
+    if ctx.wants_json:
+        ctx.emit_json([attachment_json(state) for state in states])
+        return
+    for state in states:
+        seconds = state.body.get("duration_ms", 0) // 1000
+        ctx.say(f"{state.id}  {_summary(state)}  {seconds // 60}:{seconds % 60:02d}  on {state.body['attached_to_id']}")
+    if not states:
+        ctx.note("No interrupted recordings to recover.")
 
 
 def _derivation(ctx: CliContext) -> Derivation | None:

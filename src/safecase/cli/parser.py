@@ -165,7 +165,7 @@ def _attachment_commands(add: Any, common_json: Parser) -> None:
     attach.add_argument("--copy-role", choices=["working", "redacted"], help="with --derived-from (default working)")
     attach.add_argument("--derivation", metavar="TEXT", help="with --derived-from: how the copy was made")
 
-    group = add("attachment", "list, verify or export evidence files")
+    group = add("attachment", "list, verify, export or recover evidence files")
     actions = group.add_subparsers(dest="attachment_command", metavar="ACTION", required=True, parser_class=Parser)
 
     def action(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -178,6 +178,7 @@ def _attachment_commands(add: Any, common_json: Parser) -> None:
     action("verify", "decrypt an evidence file and check it against its intake SHA-256").add_argument(
         "id", metavar="ID"
     )
+    action("recover", "save recordings that a crash or a killed app interrupted, as evidence on their testimony")
     export = action("export", "write a plaintext copy of an evidence file (never overwrites)")
     export.add_argument("id", metavar="ID")
     export.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
