@@ -59,19 +59,55 @@ class BlockReader:
         return True
 
 
+class _Relay:
+    """Passes ``read``/``write`` through and remembers the first exception they raise.
+
+    pyrage turns an exception from a Python reader or writer into its own error carrying only text; the relay
+    lets us re-raise the original (a cancelled intake, a full disk, a file that changed while being read).
+    """
+
+    def __init__(self, target: Any) -> None:
+        self._target = target
+        self.failure: BaseException | None = None
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            data: bytes = self._target.read(size)
+        except BaseException as exc:
+            self.failure = self.failure or exc
+            raise
+        return data
+
+    def write(self, data: bytes) -> int:
+        try:
+            written: int = self._target.write(data)
+        except BaseException as exc:
+            self.failure = self.failure or exc
+            raise
+        return written
+
+
+def _reraise_own(*relays: _Relay) -> None:
+    for relay in relays:
+        if relay.failure is not None:
+            raise relay.failure
+
+
 def encrypt_stream(reader: Any, writer: Writer, recipient: Any) -> None:
     """Encrypt everything ``reader.read`` yields to the age ``recipient`` (a pyrage x25519 Recipient)."""
+    source, sink = _Relay(reader), _Relay(writer)
     try:
-        pyrage.encrypt_io(reader, writer, [recipient])
-    except pyrage.EncryptError as exc:  # pragma: no cover - only with an invalid recipient
+        pyrage.encrypt_io(source, sink, [recipient])
+    except pyrage.EncryptError as exc:
+        _reraise_own(source, sink)
         raise IntegrityError("The file could not be encrypted; the vault identity is damaged.") from exc
 
 
 def decrypt_stream(reader: Any, writer: Writer, identity: Any) -> None:
     """Decrypt an age stream with ``identity`` into ``writer``; DecryptionFailed if it does not authenticate."""
+    source, sink = _Relay(reader), _Relay(writer)
     try:
-        pyrage.decrypt_io(reader, writer, [identity])
-    except (pyrage.DecryptError, OSError) as exc:
-        if isinstance(exc, OSError) and exc.errno is not None:
-            raise  # a real I/O error (disk full, unreadable file), not an authentication failure
+        pyrage.decrypt_io(source, sink, [identity])
+    except (pyrage.DecryptError, OSError):
+        _reraise_own(source, sink)
         raise DecryptionFailed("The encrypted data is altered, truncated or not for this vault.") from None

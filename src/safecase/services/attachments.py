@@ -9,6 +9,7 @@ blob is refused wherever it is read, with the attachment named.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import io
 import os
@@ -23,7 +24,7 @@ from typing import Any, BinaryIO
 from safecase.crypto.age_stream import BlockReader, DecryptionFailed
 from safecase.domain.kinds import ATTACHABLE_KINDS, Kind
 from safecase.domain.media_types import HEAD_BYTES, sniff_media_type
-from safecase.errors import IntegrityError, NotFoundError, UsageError, VaultStateError
+from safecase.errors import IntegrityError, NotFoundError, SafeCaseError, UsageError, VaultStateError
 from safecase.services.evidence_source import EvidenceSource, open_source, shred_file
 from safecase.services.metadata_strip import StripResult, not_stripped_note, strip_metadata
 from safecase.services.records import RecordService
@@ -94,9 +95,10 @@ class AttachmentService:
     def list_for(self, record_id: str) -> list[RecordState]:
         """The evidence attached to ``record_id``, in intake order."""
         self._records.show(record_id)
-        found = self._records.referring(record_id, Kind.ATTACHMENT)
-        attached = [a for a in found if a.body.get("attached_to_id") == record_id]
-        return sorted(attached, key=lambda a: (a.body["intake_at"], a.id))
+        rows = self._session.db.query_all(
+            "SELECT id FROM attachment_list WHERE attached_to_id = ? ORDER BY num", (record_id,)
+        )
+        return [self.get(row[0]) for row in rows]
 
     def verify(self, attachment_id: str) -> RecordState:
         """Decrypt and re-hash the whole file; IntegrityError naming the attachment if it does not match."""
@@ -146,7 +148,10 @@ class AttachmentService:
         target = self._attach_target(record_id, derivation)
         with open_source(path, self._blobs.folder) as source, self._blobs.new_blob() as pending:
             reader = BlockReader(source.handle, self._on_block(source, progress))
-            self._blobs.encrypt_into(pending, reader)
+            try:
+                self._blobs.encrypt_into(pending, reader)
+            except OSError as exc:
+                raise _io_failure(path.name, exc) from None
             facts = source.finish()
             body = self._custody(target.id, _clean_file_name(path.name), facts.size, facts.sha256, facts.head)
             body.update(original_modified_at=facts.modified_at, source="file")
@@ -183,8 +188,15 @@ class AttachmentService:
     def attach_and_shred(self, record_id: str, path: Path, **options: Any) -> RecordState:
         """``attach``, then overwrite and remove the source (only once the vault holds it safely)."""
         state = self.attach(record_id, path, **options)
-        shred_file(path)
-        self._session.log("attachment.source_shredded", state.id)
+        try:
+            shred_file(path)
+        except OSError as exc:
+            raise SafeCaseError(
+                f"{path.name} is safely in the vault (as {state.id}) but could not be overwritten: {exc.strerror}. "
+                "Remove it yourself."
+            ) from None
+        with self._session.db.transaction():
+            self._session.log("attachment.source_shredded", state.id)
         return state
 
     # -- export -------------------------------------------------------------------------------------------------
@@ -228,6 +240,11 @@ class AttachmentService:
             self._blobs.decrypt_to(blob.blob_name, sink)
         except DecryptionFailed:
             raise _altered(state) from None
+        except NotFoundError:
+            raise IntegrityError(
+                f"{_name(state)}: its encrypted file is missing from the vault's blobs folder. Restore the folder "
+                "from a backup."
+            ) from None
         if sink.size != state.body["size"] or sink.digest.hexdigest() != state.body["sha256"]:
             raise _altered(state)
 
@@ -294,6 +311,12 @@ class AttachmentService:
     def _session_log(self, action: str, subject: str, detail: str) -> None:
         with self._session.db.transaction():
             self._session.log(action, subject, detail)
+
+
+def _io_failure(file_name: str, error: OSError) -> SafeCaseError:
+    if error.errno == errno.ENOSPC:
+        return SafeCaseError("The vault's disk filled up while taking the file in; nothing was added. Free space.")
+    return SafeCaseError(f"Reading {file_name} failed ({error.strerror}); nothing was added. Copy it again.")
 
 
 def _name(state: RecordState) -> str:
