@@ -16,8 +16,9 @@ from PySide6.QtGui import QClipboard
 from PySide6.QtWidgets import QApplication, QWidget
 
 from safecase.domain.clock import Clock
+from safecase.services.recording import recover_interrupted
 from safecase.services.vault import VaultService
-from safecase.ui.executor import DatabaseExecutor
+from safecase.ui.executor import DatabaseExecutor, TaskContext
 from safecase.ui.first_run_wizard import FirstRunWizard
 from safecase.ui.i18n import LanguageSwitcher
 from safecase.ui.main_window import MainWindow
@@ -141,6 +142,7 @@ class SafeCaseApp(QObject):
             self.gate.deleteLater()
             self.gate = None
         self._open_main_window()
+        self._recover_recordings()
         self.idle.start()
         if self._lock_pending:
             self._lock_pending = False
@@ -154,6 +156,15 @@ class SafeCaseApp(QObject):
         window.settings_requested.connect(self._on_settings_requested)
         self.main_window = window
         window.show()
+
+    def _recover_recordings(self) -> None:
+        """Save recordings a killed app left behind; they simply appear in their testimony's evidence list."""
+        self.executor.submit(_recover_recordings, on_success=self._on_recordings_recovered, owner=self)
+
+    def _on_recordings_recovered(self, count: int) -> None:
+        if count and self.main_window is not None:
+            message = self.tr("Recovered %n interrupted recording(s).", "", count)
+            self.main_window.statusBar().showMessage(message, 10_000)
 
     def _on_language_chosen(self, lang: str) -> None:
         if self.main_window is None or lang == self.language.lang:
@@ -182,6 +193,12 @@ class SafeCaseApp(QObject):
         window = self.main_window
         if window is not None:
             window.statusBar().showMessage(message, 10_000)
+
+
+def _recover_recordings(context: TaskContext) -> int:
+    """On the database thread, right after unlock."""
+    workspace = context.workspace
+    return len(recover_interrupted(workspace.session, workspace.attachments))
 
 
 def clear_our_clipboard(qt_app: QApplication) -> None:

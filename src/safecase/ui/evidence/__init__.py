@@ -1,0 +1,1 @@
+"""Evidence files in the desktop app: the evidence list, previews and recording."""
