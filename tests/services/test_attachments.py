@@ -183,14 +183,9 @@ def test_a_derived_copy_names_its_original_and_role(service: AttachmentService, 
     assert copy.body["copy_role"] == "redacted" and copy.body["source"] == "derived"
     assert copy.body["derivation"] == "faces blurred"
     assert original.body["copy_role"] == "original" and "derived_from_id" not in original.body
-    assert {a.id for a in service.list_for(case_id)} == {original.id, copy.id}
+    assert [a.id for a in service.list_for(case_id)] == [original.id, copy.id]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: list_for sorts by (intake_at, id); attachments taken in within one millisecond come back in "
-    "random-id order, not intake order (records.num would keep the order)",
-)
 def test_list_gives_attachments_in_intake_order_within_one_millisecond(
     service: AttachmentService, case_id: str, tmp_path: Path
 ) -> None:
@@ -265,11 +260,6 @@ def test_a_missing_blob_is_reported(
         service.verify(attachment_id)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a missing blob raises BlobStore.open_encrypted's NotFoundError unchanged, so verify and check say "
-    "'The encrypted file is missing ...' without naming the attachment (and verify exits 1, not 4)",
-)
 def test_a_missing_blob_is_named_and_counts_as_an_integrity_failure(
     session: VaultSession, service: AttachmentService, stored: tuple[str, bytes]
 ) -> None:
