@@ -19,7 +19,7 @@ from pathlib import Path
 import pyrage
 import pytest
 
-from safecase.crypto.age_stream import BlockReader, DecryptionFailed
+from safecase.crypto.age_stream import WRITEBACK_BYTES, BlockReader, DecryptionFailed, decrypt_stream, encrypt_stream
 from safecase.errors import VaultStateError
 from safecase.services.attachments import AttachmentService
 from safecase.services.session import VaultSession
@@ -71,12 +71,23 @@ def age_decrypt(identity: object, blob: Path, key_folder: Path) -> bytes:
 # --- round trips ------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("size", [0, 1, 65535, 65536, 65537, MiB + 1])
+@pytest.mark.parametrize("size", [0, 1, 65535, 65536, 65537, MiB + 1, 2 * WRITEBACK_BYTES + 3])
 def test_blobs_round_trip_at_every_chunk_boundary(store: BlobStore, size: int) -> None:
     data = os.urandom(size)
     name = put(store, data)
     assert get(store, name) == data
     assert store.names() == [name]
+
+
+@pytest.mark.parametrize("size", [1, WRITEBACK_BYTES + 1])
+def test_encrypting_into_something_that_is_not_a_file_works_too(size: int) -> None:
+    identity = pyrage.x25519.Identity.generate()
+    data = os.urandom(size)
+    encrypted, plain = io.BytesIO(), io.BytesIO()
+    encrypt_stream(BlockReader(io.BytesIO(data), lambda block: None), encrypted, identity.to_public())
+    encrypted.seek(0)
+    decrypt_stream(encrypted, plain, identity)
+    assert plain.getvalue() == data
 
 
 def test_a_blob_is_encrypted_and_no_larger_than_age_makes_it(store: BlobStore) -> None:

@@ -6,10 +6,17 @@ damaged one has already been written when the error is raised: callers write to 
 
 pyrage reads its input in 8 KiB calls. ``BlockReader`` serves those calls from large blocks, so that whatever
 the caller does per block (hash, count, sniff) runs a few thousand times per gigabyte, not a hundred thousand.
+
+When the output is a file, the kernel is asked to start writing each finished stretch of it to disk while the
+rest is still being encrypted, so that the caller's closing fsync does not wait for the whole file at once (on
+this project's CI disk that fsync was a fifth of the time of a 1 GiB intake).
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import stat
 from collections.abc import Callable
 from typing import Any, BinaryIO, Protocol
 
@@ -18,6 +25,7 @@ import pyrage
 from safecase.errors import IntegrityError
 
 BLOCK_BYTES = 1 << 20
+WRITEBACK_BYTES = 8 << 20  # how much encrypted output accumulates before its writeback is started
 
 
 class Writer(Protocol):
@@ -87,6 +95,40 @@ class _Relay:
         return written
 
 
+class _WriteBehindRelay(_Relay):
+    """A relay to a regular file that starts the writeback of every ``WRITEBACK_BYTES`` written.
+
+    ``POSIX_FADV_DONTNEED`` on dirty pages starts writing them back without waiting for it, and lets them leave
+    the page cache once written, so a large blob neither leaves one long fsync for the end nor pushes everything
+    else out of the cache. Durability is unchanged: it still comes from the caller's fsync.
+    """
+
+    def __init__(self, target: Any, fd: int) -> None:
+        super().__init__(target)
+        self._fd = fd
+        self._started = self._written = os.lseek(fd, 0, os.SEEK_CUR)
+
+    def write(self, data: bytes) -> int:
+        written = super().write(data)
+        self._written += written
+        if self._written - self._started >= WRITEBACK_BYTES:
+            with contextlib.suppress(OSError):  # only advice: a file system without it is merely slower
+                os.posix_fadvise(self._fd, self._started, self._written - self._started, os.POSIX_FADV_DONTNEED)
+            self._started = self._written
+        return written
+
+
+def _writer_relay(writer: Any) -> _Relay:
+    if not hasattr(os, "posix_fadvise"):  # pragma: no cover - macOS and Windows have no posix_fadvise
+        return _Relay(writer)
+    try:
+        fd = writer.fileno()
+        regular = stat.S_ISREG(os.fstat(fd).st_mode)
+    except (AttributeError, OSError, ValueError):  # not a file (a hashing sink, BytesIO's UnsupportedOperation)
+        return _Relay(writer)
+    return _WriteBehindRelay(writer, fd) if regular else _Relay(writer)
+
+
 def _reraise_own(*relays: _Relay) -> None:
     for relay in relays:
         if relay.failure is not None:
@@ -95,7 +137,7 @@ def _reraise_own(*relays: _Relay) -> None:
 
 def encrypt_stream(reader: Any, writer: Writer, recipient: Any) -> None:
     """Encrypt everything ``reader.read`` yields to the age ``recipient`` (a pyrage x25519 Recipient)."""
-    source, sink = _Relay(reader), _Relay(writer)
+    source, sink = _Relay(reader), _writer_relay(writer)
     try:
         pyrage.encrypt_io(source, sink, [recipient])
     except pyrage.EncryptError as exc:
