@@ -183,6 +183,9 @@ class MainWindow(QMainWindow):
         self.search_dialog.activateWindow()
 
     def open_record(self, kind_value: str, record_id: str) -> None:
+        if kind_value == Kind.ATTACHMENT.value:
+            self._open_attachment(record_id)
+            return
         if self._editor is not None and self._editor.record_id == record_id:
             return
         self._show_editor(Kind(kind_value), record_id)
@@ -217,6 +220,23 @@ class MainWindow(QMainWindow):
         editor.open_record.connect(self.open_record)
         self.editor_area.addWidget(editor)
         self.editor_area.setCurrentWidget(editor)
+
+    def _open_attachment(self, attachment_id: str) -> None:
+        """An evidence file opens as a row of the evidence panel of the record it is attached to (it has no form)."""
+        from safecase.ui.evidence.model import attached_record
+
+        self._executor.submit(
+            lambda context: attached_record(context, attachment_id),
+            on_success=lambda found: self._show_attachment(*found, attachment_id),
+            on_failure=lambda error: self.statusBar().showMessage(error.message, 10_000),
+            owner=self,
+        )
+
+    def _show_attachment(self, kind_value: str, record_id: str, attachment_id: str) -> None:
+        self.open_record(kind_value, record_id)
+        panel = self._editor.evidence_panel if self._editor is not None else None
+        if panel is not None:
+            panel.select_attachment(attachment_id)
 
     def _close_editor(self) -> None:
         if self._editor is not None:

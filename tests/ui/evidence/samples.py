@@ -27,7 +27,7 @@ def png_bytes(size: QSize = PNG_SIZE, *, comment: str = "") -> bytes:
         image.setText("Comment", comment)  # written as a PNG tEXt chunk: metadata an export may strip
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    assert image.save(buffer, b"PNG")
+    assert image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stubs want bytes, the binding a str
     return bytes(buffer.data().data())
 
 
@@ -74,6 +74,9 @@ def blob_file(qtbot: QtBot, executor: DatabaseExecutor, attachment_id: str) -> P
 
 
 def flip_byte(path: Path, offset: int) -> None:
+    """Flip one bit of the byte at ``offset`` (from the end if negative)."""
+    if offset < 0:
+        offset += path.stat().st_size
     with path.open("r+b") as handle:
         handle.seek(offset)
         byte = handle.read(1)

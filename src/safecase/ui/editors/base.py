@@ -1,5 +1,6 @@
 """The record editor every kind shares: loads the record (and any draft) through the executor, builds the form,
-validates as the user types (debounced), autosaves, shows the save status, and opens the history.
+validates as the user types (debounced), autosaves, shows the save status, and opens the history. Records that
+can hold evidence files show the evidence panel below the form.
 
 Subclasses change only how the form is built and laid out (``_build_form``, ``_build_content``).
 """
@@ -8,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from safecase.domain.fields import ABSENT
-from safecase.domain.kinds import IMMUTABLE_KINDS, Kind
+from safecase.domain.kinds import ATTACHABLE_KINDS, IMMUTABLE_KINDS, Kind
 from safecase.domain.record_types import RECORD_TYPES
 from safecase.domain.records import display_title, validate_body
 from safecase.errors import ValidationError
@@ -22,6 +23,7 @@ from safecase.ui.editors.autosave import Autosaver
 from safecase.ui.editors.context import EditorContext
 from safecase.ui.editors.form import ObjForm
 from safecase.ui.editors.history_dialog import HistoryDialog
+from safecase.ui.evidence.panel import EvidencePanel
 from safecase.ui.executor import TaskContext
 from safecase.ui.widgets.plain import PlainLabel
 
@@ -67,6 +69,7 @@ class RecordEditor(QWidget):
         self._validate_timer.setSingleShot(True)
         self._validate_timer.setInterval(VALIDATE_DELAY_MS)
         self._build_header()
+        self.evidence_panel = EvidencePanel(context.executor, context.lang, self) if kind in ATTACHABLE_KINDS else None
         self._lay_out()
         self._connect()
         self.set_read_only(self.read_only)
@@ -114,7 +117,19 @@ class RecordEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(banner)
-        layout.addWidget(self._build_content(), 1)
+        layout.addWidget(self._with_evidence(self._build_content()), 1)
+
+    def _with_evidence(self, content: QWidget) -> QWidget:
+        """The form above the evidence panel (for kinds that hold evidence), the user choosing the split."""
+        if self.evidence_panel is None:
+            return content
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(content)
+        splitter.addWidget(self.evidence_panel)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        return splitter
 
     def _connect(self) -> None:
         self.form.changed.connect(self._on_form_changed)
@@ -147,6 +162,8 @@ class RecordEditor(QWidget):
     def set_lang(self, lang: str) -> None:
         self.context.lang = lang
         self.form.set_lang(lang)
+        if self.evidence_panel is not None:
+            self.evidence_panel.set_lang(lang)
         self._update_title()
 
     def set_read_only(self, read_only: bool) -> None:
@@ -201,10 +218,16 @@ class RecordEditor(QWidget):
         self.history_button.setEnabled(True)
         self.set_read_only(self.read_only)
         self._update_title()
+        self._show_evidence()
         self.record_loaded(state)
 
     def record_loaded(self, state: RecordState) -> None:
         """Hook: the stored record was (re)loaded."""
+
+    def _show_evidence(self) -> None:
+        """The evidence panel follows the record: nothing to attach to until it is saved and has an id."""
+        if self.evidence_panel is not None:
+            self.evidence_panel.set_record(self.record_id)
 
     def _show_body(self, body: dict[str, Any]) -> None:
         self._loading = True
@@ -248,6 +271,7 @@ class RecordEditor(QWidget):
         self.discard_draft_button.hide()
         self.form.clear_errors()
         self._update_title()
+        self._show_evidence()
         self.saved.emit(state.id)
 
     def _show_assigned_values(self, state: RecordState) -> None:
