@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -35,6 +36,19 @@ def test_unlock_benchmark_prints_one_json_figure_per_line() -> None:
     assert "[bench]" in progress
 
 
+def test_attachments_benchmark_reports_throughput_against_sha256_and_memory_at_two_sizes() -> None:
+    figures, _ = run_benchmarks("--only", "attachments")
+    by_name = {figure["name"]: figure for figure in figures}
+    for name in ("attachment_intake_throughput", "attachment_export_throughput"):
+        assert by_name[name]["unit"] == "MB/s" and by_name[name]["baseline"]
+    assert by_name["attachment_intake_throughput"]["target"] == ">= 0.3"
+    assert ("attachment_intake_vs_age_cli" in by_name) == bool(shutil.which("age"))
+    for name in ("attachment_intake_peak_rss_mb", "attachment_export_peak_rss_mb"):
+        params = by_name[name]["params"]
+        assert isinstance(params, dict) and params["file_mib"] > params["baseline_file_mib"]
+        assert by_name[name]["target"] == "<= 150 MB"
+
+
 @pytest.mark.slow
 def test_quick_run_reports_every_figure_with_a_same_run_baseline() -> None:
     figures, _ = run_benchmarks()
@@ -51,7 +65,11 @@ def test_quick_run_reports_every_figure_with_a_same_run_baseline() -> None:
         "ui_first_paint_after_unlock_ms",
         "ui_scroll_worst_stall_ms",
         "ui_scroll_stall_p99_ms",
-    }
+        "attachment_intake_throughput",
+        "attachment_export_throughput",
+        "attachment_intake_peak_rss_mb",
+        "attachment_export_peak_rss_mb",
+    } | ({"attachment_intake_vs_age_cli"} if shutil.which("age") else set())
     for figure in figures:
         assert set(figure) >= KEYS
         if figure["baseline"] is not None:
