@@ -77,7 +77,9 @@ class ExportDialog(QDialog):
         self.strip_box = QCheckBox(self.tr("Remove metadata (EXIF, GPS)"), self)
         strippable = body["media_type"] in STRIPPABLE_TYPES
         self.strip_box.setChecked(strippable)
-        self.strip_note = PlainLabel(self.tr("Only JPEG and PNG images can be cleaned; this file is copied as stored."))
+        self.strip_note = PlainLabel(
+            self.tr("Only JPEG and PNG images can be cleaned; this file is copied as stored."), self
+        )
         self.strip_note.setWordWrap(True)
         self.strip_note.setVisible(not strippable)
         self.destination_field = QLineEdit(self)
@@ -103,8 +105,10 @@ class ExportDialog(QDialog):
         layout.addWidget(self.strip_box)
         layout.addWidget(self.strip_note)
         layout.addLayout(destination)
+        layout.addStretch(1)
         layout.addWidget(self.buttons)
-        self.resize(560, self.sizeHint().height())
+        self.setMinimumWidth(560)
+        self.resize(560, max(layout.heightForWidth(560), self.minimumSizeHint().height()))
 
     def destination(self) -> Path | None:
         text = self.destination_field.text().strip()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QUrl, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QUrl, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -80,6 +80,7 @@ class EvidencePanel(QFrame):
         self.cancel_button = QPushButton(self.tr("Cancel"), self)
         self.message_label = PlainLabel("", self)
         self.message_label.setWordWrap(True)
+        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # copy a hash
         self.message_label.setAccessibleName(self.tr("Evidence messages"))
 
     def _make_table(self) -> QTableView:
@@ -100,8 +101,9 @@ class EvidencePanel(QFrame):
 
     def _lay_out(self) -> None:
         self.recorder_slot = QVBoxLayout()  # set_recorder_widget puts a recorder here, above the list
+        self._buttons = (self.add_button, self.preview_button, self.export_button, self.verify_button)
         buttons = QHBoxLayout()
-        for button in (self.add_button, self.preview_button, self.export_button, self.verify_button):
+        for button in self._buttons:
             buttons.addWidget(button)
         buttons.addStretch(1)
         progress = QHBoxLayout()
@@ -151,6 +153,8 @@ class EvidencePanel(QFrame):
         unsaved_hint = self.tr("Save the record to add evidence.")
         self.hint_label.setText(saved_hint if record_id is not None else unsaved_hint)
         self._set_progress_visible(False)
+        for widget in (self.table, *self._buttons):
+            widget.setVisible(record_id is not None)  # a record not saved yet: just the hint, in little room
         self._update_buttons()
 
     def refresh(self) -> None:

@@ -26,6 +26,7 @@ MAX_PREVIEW_BYTES = 512 * 2**20
 MAX_TEXT_PREVIEW_BYTES = 32 * 2**20  # a text view of more is of no use and slow to lay out
 
 T = TypeVar("T")
+_SIZES = {PreviewClass.AUDIO: (600, 200), PreviewClass.NONE: (520, 200)}
 Viewer = ImageViewer | PdfViewer | TextViewer | MediaViewer | NoPreview
 
 
@@ -60,7 +61,7 @@ class PreviewDialog(QDialog):
         self._closed = False
         self.setWindowTitle(self.tr("Evidence preview"))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.resize(900, 700)
+        self.resize(*_SIZES.get(self.preview_class, (900, 700)))
         self._build(lang)
         plaintext = self.plaintext  # not self: the slot must not need the dialog, which is being destroyed
         self.destroyed.connect(lambda _dialog=None: plaintext.wipe())
