@@ -24,6 +24,7 @@ from typing import BinaryIO
 
 import pyrage
 
+from safecase.crypto.age_stream import DecryptionFailed
 from safecase.errors import IntegrityError, UsageError, VaultStateError
 from safecase.storage import fsutil
 from safecase.storage.blob_store import PARTIAL_SUFFIX, RECORDING_SUFFIX, try_lock
@@ -147,7 +148,7 @@ def plain_frames(handle: BinaryIO, decrypt: Decrypt) -> Iterator[bytes]:
             return
         try:
             yield decrypt(ciphertext)
-        except pyrage.DecryptError:
+        except (pyrage.DecryptError, DecryptionFailed):  # what pyrage raises, or our wrapper of it
             return
 
 

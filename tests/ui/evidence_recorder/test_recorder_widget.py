@@ -117,7 +117,7 @@ def test_record_pause_resume_stop_saves_exactly_the_audio_heard_while_not_paused
     assert (state.body["source"], state.body["attached_to_id"]) == ("recording", testimony_id)
     assert pcm == sine_pcm(0, 10 * CHUNK_FRAMES, TONE) + sine_pcm(15 * CHUNK_FRAMES, 5 * CHUNK_FRAMES, TONE)
     assert widget.record_button.isEnabled()
-    assert widget.state in (RecorderState.IDLE,)  # a tuple: mypy narrowed .state to PAUSED above
+    assert widget.state in {RecorderState.IDLE}  # not ==: mypy still takes .state for PAUSED, as asserted above
     assert widget.elapsed_label.text() == "00:01"
 
 
