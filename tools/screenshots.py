@@ -14,13 +14,15 @@ import os
 import sys
 import tempfile
 import time
+import wave
 from collections.abc import Callable
 from pathlib import Path
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from PySide6.QtCore import QSettings  # Qt loads after QT_QPA_PLATFORM is set above
+from PySide6.QtCore import QPointF, QSettings  # Qt loads after QT_QPA_PLATFORM is set above
+from PySide6.QtGui import QColor, QFont, QImage, QPageSize, QPainter, QPdfWriter
 from PySide6.QtWidgets import QApplication, QWidget
 
 from safecase.crypto.kdf import KdfPolicy
@@ -79,6 +81,33 @@ def first_of(kind: Kind, predicate: Callable[[dict[str, object]], bool]) -> Call
     return find
 
 
+def evidence_files(folder: Path) -> list[Path]:
+    """A fictional photo, a scanned statement (PDF) and a short recording, to attach to a demo case."""
+    folder.mkdir()
+    photo = QImage(1200, 800, QImage.Format.Format_RGB32)
+    photo.fill(QColor("#7d9bb5"))
+    painter = QPainter(photo)
+    painter.fillRect(0, 520, 1200, 280, QColor("#4d6b4f"))
+    painter.setPen(QColor("white"))
+    painter.setFont(QFont("Sans", 40))
+    painter.drawText(QPointF(60, 120), "Fictional photo: river bank")
+    painter.end()
+    photo.save(str(folder / "river-bank-2019-08.jpg"), "JPEG")
+    writer = QPdfWriter(str(folder / "statement-scan.pdf"))
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A5))
+    painter = QPainter(writer)
+    painter.setFont(QFont("Sans", 14))
+    painter.drawText(QPointF(300, 600), "Fictional statement (demo)")
+    painter.end()
+    recording = folder / "interview-part-1.wav"
+    with wave.open(str(recording), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(8000)
+        wav.writeframes(bytes(8000 * 2 * 3))
+    return [folder / "river-bank-2019-08.jpg", folder / "statement-scan.pdf", recording]
+
+
 def build_demo_vault(root: Path) -> Path:
     vaults = VaultService(KdfPolicy.for_tests(), SystemClock())
     created = vaults.create(root / "vault", PASSPHRASE, "Demo Interviewer", "Demo Organisation")
@@ -105,13 +134,13 @@ def main(argv: list[str] | None = None) -> int:
         )
         safecase.start()
         try:
-            shoot(app, safecase, args.out)
+            shoot(app, safecase, args.out, evidence_files(root / "evidence"))
         finally:
             safecase.shut_down()
     return 0
 
 
-def shoot(app: QApplication, safecase: SafeCaseApp, out: Path) -> None:
+def shoot(app: QApplication, safecase: SafeCaseApp, out: Path, evidence: list[Path]) -> None:
     gate = safecase.gate
     assert isinstance(gate, UnlockWindow)
     gate.resize(640, 420)
@@ -149,6 +178,19 @@ def shoot(app: QApplication, safecase: SafeCaseApp, out: Path) -> None:
     window.open_record(Kind.EVENT.value, str(event_id))
     settle(app, 1.5)
     save(window, out, "event_route_ko")
+
+    window.show_kind(Kind.CASE)
+    case_id = str(on_vault(app, safecase, first_of(Kind.CASE, lambda body: True)))
+    for path in evidence:
+        on_vault(app, safecase, lambda context, path=path: context.workspace.attachments.attach(case_id, path))
+    window.open_record(Kind.CASE.value, case_id)
+    editor = window.editor_area.currentWidget()
+    panel = getattr(editor, "evidence_panel", None)
+    assert panel is not None
+    wait_until(app, lambda: panel.model.rowCount() == len(evidence))
+    panel.table.selectRow(0)
+    settle(app, 1.0)
+    save(window, out, "evidence_ko")
 
 
 def main_window(safecase: SafeCaseApp) -> MainWindow:

@@ -126,8 +126,8 @@ class RecordEditor(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(content)
         splitter.addWidget(self.evidence_panel)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 0)  # the panel grows with its list, not with the window
         splitter.setChildrenCollapsible(False)
         return splitter
 

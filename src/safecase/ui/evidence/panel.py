@@ -36,6 +36,7 @@ from safecase.ui.executor import DatabaseExecutor
 from safecase.ui.widgets.plain import PlainLabel
 
 ERROR_STYLE = "color: #b00020; font-weight: 600;"
+VISIBLE_ROWS = 4
 
 
 class EvidencePanel(QFrame):
@@ -96,7 +97,6 @@ class EvidencePanel(QFrame):
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(Column.FILE_NAME, QHeaderView.ResizeMode.Stretch)
-        table.setMinimumHeight(110)
         return table
 
     def _lay_out(self) -> None:
@@ -153,8 +153,9 @@ class EvidencePanel(QFrame):
         unsaved_hint = self.tr("Save the record to add evidence.")
         self.hint_label.setText(saved_hint if record_id is not None else unsaved_hint)
         self._set_progress_visible(False)
-        for widget in (self.table, *self._buttons):
-            widget.setVisible(record_id is not None)  # a record not saved yet: just the hint, in little room
+        for button in self._buttons:
+            button.setVisible(record_id is not None)  # a record not saved yet: just the hint, in little room
+        self._fit_table()
         self._update_buttons()
 
     def refresh(self) -> None:
@@ -349,9 +350,20 @@ class EvidencePanel(QFrame):
             button.setEnabled(selected)
 
     def _on_model_loaded(self) -> None:
+        self._fit_table()
         if self._pending_selection is not None:
             self.select_attachment(self._pending_selection)
         self._update_buttons()
+
+    def _fit_table(self) -> None:
+        """No list while there is nothing in it; else room for up to ``VISIBLE_ROWS`` rows, so the panel takes
+        from the form above only the height its evidence needs (the splitter honours the minimum)."""
+        rows = self.model.rowCount()
+        self.table.setVisible(rows > 0)
+        header = self.table.horizontalHeader().sizeHint().height()
+        row_height = self.table.verticalHeader().defaultSectionSize()
+        frame = 2 * self.table.frameWidth()
+        self.table.setMinimumHeight(header + row_height * min(max(rows, 1), VISIBLE_ROWS) + frame)
 
     def _on_table_double_clicked(self, _index: QModelIndex) -> None:
         self.preview_selected()
