@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from safecase.crypto.age_stream import BlockReader, DecryptionFailed
+from safecase.crypto.age_stream import BlockReader, DecryptionFailed, Readable
 from safecase.domain.kinds import ATTACHABLE_KINDS, Kind
 from safecase.domain.media_types import HEAD_BYTES, sniff_media_type
 from safecase.errors import IntegrityError, NotFoundError, SafeCaseError, UsageError, VaultStateError
@@ -160,7 +160,7 @@ class AttachmentService:
     def attach_stream(
         self,
         record_id: str,
-        content: BinaryIO,
+        content: Readable,
         file_name: str,
         extra: dict[str, Any],
         on_commit: Callable[[], None] | None = None,

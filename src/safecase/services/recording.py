@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO, cast
+from typing import Any, BinaryIO
 
 from safecase.domain.kinds import Kind
 from safecase.errors import SafeCaseError, UsageError, VaultStateError
@@ -304,7 +304,7 @@ def _convert_locked(
         if description.strip():
             extra["description"] = description
         # attach_stream only calls read(n), which WavStream provides.
-        wav = cast(BinaryIO, WavStream(handle, decrypt, row.pcm, frames, data_bytes))
+        wav = WavStream(handle, decrypt, row.pcm, frames, data_bytes)
         state = attachments.attach_stream(
             row.testimony_id,
             wav,
