@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
@@ -122,11 +123,30 @@ def test_progress_is_shown_while_a_file_goes_in(qtbot: QtBot, panel: EvidencePan
     recording.write_bytes(bytes(range(256)) * 40_000)  # about 10 MB: many blocks
     seen: list[int] = []
     panel.intake.progressed.connect(seen.append)
-    panel.add_files([recording])
+    with qtbot.waitSignal(panel.intake.file_started, timeout=WAIT_MS) as started:
+        panel.add_files([recording])
+        assert panel.progress_bar.isVisibleTo(panel)
+    assert started.args == ["long.bin", 1, 1]
     assert panel.progress_label.text() == "Adding long.bin (1 of 1)…"
     wait_for_rows(qtbot, panel, 1)
     assert seen[0] == 0 and seen[-1] == 1000 and len(seen) > 3
     assert seen == sorted(seen)
+    assert not panel.progress_bar.isVisibleTo(panel)
+
+
+def test_files_still_waiting_go_in_after_the_panel_is_gone(
+    qtbot: QtBot, executor: DatabaseExecutor, panel: EvidencePanel, case: RecordState, tmp_path: Path
+) -> None:
+    release = threading.Event()
+    executor.submit(lambda _c: release.wait(WAIT_MS / 1000))
+    names = ["one.txt", "two.txt", "three.txt"]
+    for name in names:
+        (tmp_path / name).write_text(f"Fictional note {name}", encoding="utf-8")
+    panel.add_files([tmp_path / name for name in names])
+    shiboken6.delete(panel)  # the user opened another record
+    release.set()
+    stored = stored_attachments(qtbot, executor, case.id)  # queued after the three intakes: they ran first
+    assert [state.body["file_name"] for state in stored] == names
 
 
 def test_an_unsaved_record_offers_nothing_to_add_to(qtbot: QtBot, executor: DatabaseExecutor) -> None:

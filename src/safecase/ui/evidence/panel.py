@@ -221,7 +221,12 @@ class EvidencePanel(QFrame):
             refused = self.tr("Folders cannot be added as evidence: %1. Add the files inside them.")
             self._report_intake(refused.replace("%1", names), failed=True)
         if files:
+            if not self.intake.is_running:
+                self.progress_label.setText(self.tr("Adding files…"))
+                self.progress_bar.setValue(0)
             self.intake.add(record_id, files)
+            self._set_progress_visible(True)
+            self._update_buttons()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if self.model.record_id is not None and event.mimeData().hasUrls():
