@@ -90,6 +90,28 @@ def test_encrypting_into_something_that_is_not_a_file_works_too(size: int) -> No
     assert plain.getvalue() == data
 
 
+class Trickle:
+    """A sink that takes at most ``step`` bytes a call, as a raw file or pipe may."""
+
+    def __init__(self, step: int) -> None:
+        self.data = bytearray()
+        self._step = step
+
+    def write(self, data: bytes) -> int:
+        taken = bytes(data[: self._step])
+        self.data += taken
+        return len(taken)
+
+
+@pytest.mark.parametrize("size", [1, MiB - 1, MiB, 3 * MiB + 5])
+def test_decryption_hands_a_short_writing_sink_every_byte_in_order(store: BlobStore, size: int) -> None:
+    data = os.urandom(size)
+    name = put(store, data)
+    sink = Trickle(100_003)
+    store.decrypt_to(name, sink)
+    assert bytes(sink.data) == data
+
+
 def test_a_blob_is_encrypted_and_no_larger_than_age_makes_it(store: BlobStore) -> None:
     data = b"\x00" * 200_000
     name = put(store, data)
