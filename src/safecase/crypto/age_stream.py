@@ -7,8 +7,8 @@ damaged one has already been written when the error is raised: callers write to 
 pyrage reads its input in 8 KiB calls. ``BlockReader`` serves those calls from large blocks, so that whatever
 the caller does per block (hash, count, sniff) runs a few thousand times per gigabyte, not a hundred thousand.
 
-pyrage also writes plaintext in 8 KiB pieces; ``decrypt_stream`` gathers them into blocks of the same size, so a
-sink that hashes and writes (verify, export) is called a few thousand times per gigabyte too.
+pyrage writes in small pieces too (64 KiB chunks when encrypting, 8 KiB of plaintext when decrypting); both
+directions gather them into blocks of the same size before they reach the file or the sink that hashes.
 
 When the output is a file, the kernel is asked to start writing each finished stretch of it to disk while the
 rest is still being encrypted, so that the caller's closing fsync does not wait for the whole file at once (on
@@ -102,21 +102,21 @@ class _Relay:
         return written
 
 
-class _WriteBehindRelay(_Relay):
-    """A relay to a regular file that starts the writeback of every ``WRITEBACK_BYTES`` written.
+class _WriteBehind:
+    """Writes to a regular file and starts the writeback of every ``WRITEBACK_BYTES`` written.
 
     ``POSIX_FADV_DONTNEED`` on dirty pages starts writing them back without waiting for it, and lets them leave
     the page cache once written, so a large blob neither leaves one long fsync for the end nor pushes everything
     else out of the cache. Durability is unchanged: it still comes from the caller's fsync.
     """
 
-    def __init__(self, target: Any, fd: int) -> None:
-        super().__init__(target)
+    def __init__(self, target: Writer, fd: int) -> None:
+        self._target = target
         self._fd = fd
         self._started = self._written = os.lseek(fd, 0, os.SEEK_CUR)
 
     def write(self, data: bytes) -> int:
-        written = super().write(data)
+        written = self._target.write(data)
         self._written += written
         if self._written - self._started >= WRITEBACK_BYTES:
             with contextlib.suppress(OSError):  # only advice: a file system without it is merely slower
@@ -125,15 +125,16 @@ class _WriteBehindRelay(_Relay):
         return written
 
 
-def _writer_relay(writer: Any) -> _Relay:
-    if not hasattr(os, "posix_fadvise"):  # pragma: no cover - macOS and Windows have no posix_fadvise
-        return _Relay(writer)
+def _with_write_behind(writer: Writer) -> Writer:
+    fileno = getattr(writer, "fileno", None)
+    if fileno is None or not hasattr(os, "posix_fadvise"):  # a sink, not a file; or macOS and Windows
+        return writer
     try:
-        fd = writer.fileno()
+        fd = fileno()
         regular = stat.S_ISREG(os.fstat(fd).st_mode)
-    except (AttributeError, OSError, ValueError):  # not a file (a hashing sink, BytesIO's UnsupportedOperation)
-        return _Relay(writer)
-    return _WriteBehindRelay(writer, fd) if regular else _Relay(writer)
+    except (OSError, ValueError):  # BytesIO's UnsupportedOperation, a closed file
+        return writer
+    return _WriteBehind(writer, fd) if regular else writer
 
 
 class _BlockWriter:
@@ -168,12 +169,14 @@ def _reraise_own(*relays: _Relay) -> None:
 
 def encrypt_stream(reader: Any, writer: Writer, recipient: Any) -> None:
     """Encrypt everything ``reader.read`` yields to the age ``recipient`` (a pyrage x25519 Recipient)."""
-    source, sink = _Relay(reader), _writer_relay(writer)
+    blocks = _BlockWriter(_with_write_behind(writer))
+    source, sink = _Relay(reader), _Relay(blocks)
     try:
         pyrage.encrypt_io(source, sink, [recipient])
     except pyrage.EncryptError as exc:
         _reraise_own(source, sink)
         raise IntegrityError("The file could not be encrypted; the vault identity is damaged.") from exc
+    blocks.flush()
 
 
 def decrypt_stream(reader: Any, writer: Writer, identity: Any) -> None:
