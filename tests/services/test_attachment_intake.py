@@ -222,6 +222,17 @@ def test_a_file_modified_in_place_while_read_is_refused(
     _expect_changed(service, case_id, growing_source, "changed")
 
 
+def test_a_file_that_shrinks_while_read_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+    service: AttachmentService,
+    case_id: str,
+    growing_source: Path,
+    unchanged: VaultState,
+) -> None:
+    after_first_block(monkeypatch, lambda source: os.truncate(source.path, 2 * MiB))
+    _expect_changed(service, case_id, growing_source, "changed")
+
+
 def test_a_file_that_disappears_while_read_is_refused(
     monkeypatch: pytest.MonkeyPatch,
     service: AttachmentService,
