@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from safecase.ui.evidence.media_viewer import MediaViewer
 from safecase.ui.evidence.panel import EvidencePanel
+from safecase.ui.evidence.plaintext import Plaintext
 from safecase.ui.evidence.preview import PreviewDialog
 from safecase.ui.evidence.viewers import ImageViewer, NoPreview, PdfViewer, TextViewer
 from tests.ui.evidence.conftest import Attach
@@ -129,3 +130,24 @@ def test_destroying_the_parent_closes_the_preview_and_overwrites_the_bytes(
     shiboken6.delete(panel)  # what closing the editor on a lock does to everything it owns
     assert not shiboken6.isValid(dialog)
     assert plaintext.wiped and is_zeroed(held)
+
+
+def test_a_damaged_image_says_it_cannot_be_read(
+    qtbot: QtBot, panel: EvidencePanel, attach: Attach, tmp_path: Path
+) -> None:
+    (tmp_path / "broken.png").write_bytes(png_bytes()[:40] + bytes(200))
+    dialog = open_preview(qtbot, panel, attach, tmp_path / "broken.png")
+    assert isinstance(dialog.viewer, ImageViewer)
+    assert dialog.viewer.image.isNull()
+    assert dialog.status_label.text() == dialog.viewer.error != ""
+
+
+def test_a_video_viewer_shows_the_picture_above_the_controls(qtbot: QtBot) -> None:
+    plaintext, received = Plaintext(), bytearray(wav_bytes())
+    plaintext.take(received)
+    assert received == bytearray(len(received))  # what came from the database thread is overwritten at once
+    viewer = MediaViewer(plaintext, video=True)
+    qtbot.addWidget(viewer)
+    assert viewer.video_widget is not None and viewer.player.videoOutput() is viewer.video_widget
+    plaintext.wipe()
+    assert viewer.player.sourceDevice() is None
