@@ -23,6 +23,9 @@ from tests.ui.evidence.samples import png_bytes, reload, select, wav_bytes
 from tests.ui.helpers import WAIT_MS
 
 CHUNK = 1 << 20
+# The previewed files are a few kilobytes: a copy of one is far smaller than this. Bigger files that changed in the
+# shared temporary folder meanwhile belong to other programs, and reading them would only make the test slow.
+MAX_SCANNED_BYTES = 64 << 20
 
 
 def wav_with_note(note: bytes) -> bytes:
@@ -39,7 +42,9 @@ def wav_with_note(note: bytes) -> bytes:
 def files_under(folder: Path, since: float | None) -> Iterator[Path]:
     for path in folder.rglob("*"):
         try:
-            if path.is_file() and not path.is_symlink() and (since is None or path.stat().st_mtime >= since):
+            facts = path.lstat()
+            recent = since is None or facts.st_mtime >= since
+            if path.is_file() and not path.is_symlink() and recent and facts.st_size <= MAX_SCANNED_BYTES:
                 yield path
         except OSError:
             continue  # gone, or not ours to read

@@ -197,3 +197,15 @@ def test_a_recorder_widget_goes_above_the_list(panel: EvidencePanel) -> None:
     panel.set_recorder_widget(second)
     item = panel.recorder_slot.itemAt(0)
     assert panel.recorder_slot.count() == 1 and item is not None and item.widget() is second
+
+
+def test_placeholders_in_a_file_name_are_shown_as_they_are(qtbot: QtBot, panel: EvidencePanel, tmp_path: Path) -> None:
+    odd = tmp_path / "report %2 of %3.txt"
+    odd.write_text("Fictional report", encoding="utf-8")
+    with qtbot.waitSignal(panel.intake.file_started, timeout=WAIT_MS):
+        panel.add_files([odd])
+    assert panel.progress_label.text() == "Adding report %2 of %3.txt (1 of 1)…"
+    wait_for_rows(qtbot, panel, 1)
+    panel.verify_button.click()
+    qtbot.waitUntil(lambda: "is intact" in panel.message_label.text(), timeout=WAIT_MS)
+    assert panel.message_label.text().startswith("report %2 of %3.txt is intact")

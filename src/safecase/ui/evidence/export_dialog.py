@@ -40,7 +40,8 @@ def suggested_name(body: dict[str, object]) -> str:
 def export_message(result: ExportResult) -> str:
     """What an export did, in a sentence or two, for the panel."""
     exported = QCoreApplication.translate("Evidence", "Exported an unencrypted copy to %1 (%2).")
-    lines = [exported.replace("%1", str(result.path)).replace("%2", human_size(result.size))]
+    # The path last: a folder named "%2" must stay as it is.
+    lines = [exported.replace("%2", human_size(result.size)).replace("%1", str(result.path))]
     if result.strip is not None:
         lines.append(_strip_line(result.strip))
     return "\n".join(lines)

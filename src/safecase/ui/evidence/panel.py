@@ -252,8 +252,8 @@ class EvidencePanel(QFrame):
         choose_files_to_add(self, self.add_files)
 
     def _on_intake_file_started(self, name: str, number: int, count: int) -> None:
-        text = self.tr("Adding %1 (%2 of %3)…").replace("%1", name).replace("%2", str(number))
-        self.progress_label.setText(text.replace("%3", str(count)))
+        text = self.tr("Adding %1 (%2 of %3)…").replace("%2", str(number)).replace("%3", str(count))
+        self.progress_label.setText(text.replace("%1", name))  # the name last: "%2" in it stays as it is
         self._set_progress_visible(True)
         self._update_buttons()
 
@@ -336,7 +336,7 @@ class EvidencePanel(QFrame):
 
     def _on_verified(self, state: RecordState) -> None:
         text = self.tr("%1 is intact: it matches the SHA-256 taken at intake,\n%2")
-        self.show_message(text.replace("%1", state.body["file_name"]).replace("%2", state.body["sha256"]))
+        self.show_message(text.replace("%2", state.body["sha256"]).replace("%1", state.body["file_name"]))
 
     def _on_action_failed(self, error: SafeCaseError) -> None:
         self.show_message(error.message, error=True)
