@@ -103,11 +103,6 @@ def test_a_derived_copy_records_its_original(cli: Cli, case_id: str, tmp_path: P
     assert copy["derivation"] == "faces blurred"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: attachment_commands._derivation raises a plain SafeCaseError (exit 1) for --copy-role or "
-    "--derivation without --derived-from; it is a usage error (exit 2)",
-)
 def test_copy_options_without_an_original_are_a_usage_error(
     cli: Cli, case_id: str, tmp_path: Path, vaults: VaultService, vault: Path
 ) -> None:
@@ -250,12 +245,6 @@ def test_a_flipped_blob_byte_fails_export_verify_and_check(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: BlobStore.open_encrypted opens with O_NOFOLLOW but lets the ELOOP OSError through, so check and "
-    "verify on a blob replaced by a symbolic link end in 'unexpected internal error (OSError)', exit 1; a blob "
-    "that became a folder is reported without naming the attachment (and the message says to run `safecase check`)",
-)
 @pytest.mark.parametrize("replacement", ["symlink", "folder"])
 def test_a_blob_that_is_no_longer_a_regular_file_is_reported_by_name(
     cli: Cli, case_id: str, tmp_path: Path, vaults: VaultService, vault: Path, replacement: str

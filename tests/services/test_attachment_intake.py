@@ -119,12 +119,6 @@ def test_a_file_larger_than_the_free_space_is_refused_before_anything_is_written
     assert "MiB free" in refused(caught.value, ExitCode.ERROR)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a file name that is not UTF-8 (Korean in CP949, as Windows archives leave them) reaches the record "
-    "with surrogate escapes, fails validation as 'file_name: must be a single line of text: remove line breaks...' "
-    "and only after the whole file was encrypted; _clean_file_name should replace undecodable bytes",
-)
 def test_a_file_name_that_is_not_utf8_is_kept_readably(
     service: AttachmentService, case_id: str, tmp_path: Path
 ) -> None:

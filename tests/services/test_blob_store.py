@@ -199,12 +199,6 @@ def test_an_abandoned_write_leaves_no_file(store: BlobStore) -> None:
     assert os.listdir(store.folder) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: PendingBlob creates its .partial with O_EXCL and only then takes the lock, ignoring try_lock's "
-    "result; a sweep (any unlock in another process) landing in between removes the fresh partial, and the intake "
-    "ends in FileNotFoundError at finish() after encrypting the whole file",
-)
 def test_a_sweep_between_creating_and_locking_a_new_blob_does_not_break_the_write(
     store: BlobStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from safecase.cli.context import CliContext
-from safecase.errors import ExitCode, SafeCaseError
+from safecase.errors import ExitCode, SafeCaseError, UsageError
 from safecase.services.attachments import SHRED_CAVEAT, AttachmentService, Derivation
 from safecase.services.recording import recover_interrupted
 from safecase.storage.records import RecordState
@@ -81,7 +81,7 @@ def _derivation(ctx: CliContext) -> Derivation | None:
     original = ctx.option("derived_from")
     if original is None:
         if ctx.option("copy_role") or ctx.option("derivation"):
-            raise SafeCaseError("--copy-role and --derivation describe a copy; name its original with --derived-from.")
+            raise UsageError("--copy-role and --derivation describe a copy; name its original with --derived-from.")
         return None
     return Derivation(original, ctx.option("copy_role") or "working", ctx.option("derivation") or "")
 

@@ -29,7 +29,7 @@ from safecase.services.evidence_source import EvidenceSource, open_source, shred
 from safecase.services.metadata_strip import StripResult, not_stripped_note, strip_metadata
 from safecase.services.records import RecordService
 from safecase.services.session import VaultSession
-from safecase.storage.blob_store import PendingBlob
+from safecase.storage.blob_store import BlobNotRegularError, PendingBlob
 from safecase.storage.records import RecordState
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes in all)
@@ -146,6 +146,9 @@ class AttachmentService:
     ) -> RecordState:
         """Take ``path`` in as evidence on ``record_id``: encrypted, hashed, recorded with its chain of custody."""
         target = self._attach_target(record_id, derivation)
+        preview = self._custody(target.id, _clean_file_name(path.name), 0, "0" * 64, b"")
+        preview.update(source="file")
+        self._records.prepare_attachment(self._with_extras(preview, description, derivation))  # fail before reading
         with open_source(path, self._blobs.folder) as source, self._blobs.new_blob() as pending:
             reader = BlockReader(source.handle, self._on_block(source, progress))
             try:
@@ -245,6 +248,11 @@ class AttachmentService:
                 f"{_name(state)}: its encrypted file is missing from the vault's blobs folder. Restore the folder "
                 "from a backup."
             ) from None
+        except BlobNotRegularError:
+            raise IntegrityError(
+                f"{_name(state)}: its encrypted file was replaced by a link, folder or other non-file. Restore the "
+                "vault's blobs folder from a backup."
+            ) from None
         if sink.size != state.body["size"] or sink.digest.hexdigest() != state.body["sha256"]:
             raise _altered(state)
 
@@ -331,7 +339,9 @@ def _altered(state: RecordState) -> IntegrityError:
 
 
 def _clean_file_name(name: str) -> str:
-    cleaned = _CONTROL.sub("_", unicodedata.normalize("NFC", name)).strip() or "unnamed"
+    # A name that is not UTF-8 on disk (e.g. Korean in CP949 from a Windows archive) arrives with surrogate escapes.
+    readable = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    cleaned = _CONTROL.sub("_", unicodedata.normalize("NFC", readable)).strip() or "unnamed"
     return cleaned[:255]
 
 

@@ -38,6 +38,11 @@ RECORDING_SUFFIX = ".recording"
 _UNLOCKABLE_GRACE_SECONDS = 24 * 3600
 
 
+class BlobNotRegularError(VaultStateError):
+    def __init__(self) -> None:
+        super().__init__("A stored evidence file was replaced by a link, folder or other non-file.")
+
+
 def new_blob_name() -> str:
     return secrets.token_hex(16)
 
@@ -75,10 +80,25 @@ class PendingBlob:
         self._final = folder / name
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
         fd = os.open(self._partial, flags, fsutil.FILE_MODE)
-        try_lock(fd)  # our own fresh file: no one else can hold it yet
+        # Without advisory locks (Windows) a fresh file is protected by the sweep's grace period instead.
+        self._locked = fcntl is None or try_lock(fd)
         self.file: BinaryIO = os.fdopen(fd, "wb", buffering=0)
         self._kept = False
         self._renamed = False
+
+    def still_ours(self) -> bool:
+        """True if we hold the lock and the name still leads to our file (a sweep may have won the race)."""
+        if not self._locked:
+            return False
+        try:
+            named = os.lstat(self._partial)
+        except FileNotFoundError:
+            return False
+        own = os.fstat(self.file.fileno())
+        return (named.st_dev, named.st_ino) == (own.st_dev, own.st_ino)
+
+    def abandon(self) -> None:
+        self.file.close()
 
     def finish(self) -> int:
         """Make the written blob durable under its final name (still locked). Returns its size in bytes."""
@@ -118,7 +138,11 @@ class BlobStore:
 
     def new_blob(self) -> PendingBlob:
         fsutil.make_private_dir(self._folder)
-        return PendingBlob(self._folder, new_blob_name())
+        while True:
+            pending = PendingBlob(self._folder, new_blob_name())
+            if pending.still_ours():
+                return pending
+            pending.abandon()  # a sweep in another process removed it before we held the lock: take a new name
 
     def encrypt_into(self, pending: PendingBlob, reader: Any) -> None:
         encrypt_stream(reader, pending.file, self._recipient)
@@ -144,9 +168,11 @@ class BlobStore:
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         except FileNotFoundError:
             raise NotFoundError("The encrypted file is missing from the vault's blobs folder.") from None
+        except OSError:  # a symbolic link (ELOOP), a folder on some systems, no permission
+            raise BlobNotRegularError() from None
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             os.close(fd)
-            raise VaultStateError("A stored evidence file is not a regular file; run `safecase check`.")
+            raise BlobNotRegularError()
         with os.fdopen(fd, "rb") as handle:
             yield handle
 
