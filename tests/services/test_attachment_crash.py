@@ -1,10 +1,12 @@
 """Crashed intakes: a SIGKILLed attach leaves nothing a record points at, and the next unlock sweeps what it left.
 
 A child process (``sys.executable``, the tests' fast KDF) attaches a large sparse file and is SIGKILLed while the
-blob is being written, or, through a hook on ``AttachmentBlobs.add``, after the blob has been renamed to its
-final name but before the transaction that references it commits. Unlocking then removes the leftovers
+blob is being written; or, through a hook on ``AttachmentBlobs.add``, inside the transaction that would reference
+the blob; or, through a hook on ``PendingBlob.publish``, after that commit but before the blob's rename. Unlocking
+then removes the partial blob of an intake that never committed and completes the one that did
 (``BlobStore.sweep``), ``check`` passes, and the vault takes new evidence as before. A leftover that another live
-process still holds locked (an intake in progress elsewhere) is left alone.
+process still holds locked (an intake in progress elsewhere) is left alone, and a finished blob no record names
+(as after restoring an older database) is never removed.
 """
 
 from __future__ import annotations
@@ -42,13 +44,19 @@ from safecase.services.attachments import AttachmentService
 from safecase.services.vault import VaultService
 from safecase.storage.attachment_blobs import AttachmentBlobs
 
-vault, record_id, source, kill_before_commit = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "1"
-if kill_before_commit:
+from safecase.storage.blob_store import PendingBlob
+
+vault, record_id, source, kill_at = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+if kill_at == "commit":
     add = AttachmentBlobs.add
     def add_then_die(self, *args):
-        add(self, *args)  # inside the transaction, after the blob was renamed to its final name
+        add(self, *args)  # inside the transaction that references the blob, before it commits
         os.kill(os.getpid(), signal.SIGKILL)
     AttachmentBlobs.add = add_then_die
+if kill_at == "rename":
+    def die_before_rename(self):
+        os.kill(os.getpid(), signal.SIGKILL)  # committed, the blob still named .partial
+    PendingBlob.publish = die_before_rename
 session = VaultService(KdfPolicy.for_tests(), SystemClock()).unlock(Path(vault), sys.stdin.readline().rstrip("\\n"))
 print("unlocked", flush=True)
 AttachmentService(session).attach(record_id, Path(source))
@@ -58,14 +66,12 @@ SPARSE_BYTES = 1 << 30  # far more than is written before the kill; a sparse fil
 KILL_AFTER_BYTES = 4 << 20
 
 
-def start_intake(
-    vault: Path, record_id: str, source: Path, log: Path, *, kill_before_commit: bool
-) -> subprocess.Popen[str]:
+def start_intake(vault: Path, record_id: str, source: Path, log: Path, *, kill_at: str = "") -> subprocess.Popen[str]:
     """Start the child; its output goes to ``log`` (read it with ``log.read_text()`` when something fails)."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")])}
     with log.open("w") as output:
         child = subprocess.Popen(
-            [sys.executable, "-c", CHILD, str(vault), record_id, str(source), "1" if kill_before_commit else "0"],
+            [sys.executable, "-c", CHILD, str(vault), record_id, str(source), kill_at or "-"],
             stdin=subprocess.PIPE,
             stdout=output,
             stderr=subprocess.STDOUT,
@@ -127,7 +133,7 @@ def test_an_intake_killed_while_writing_the_blob_is_swept_on_unlock(
 ) -> None:
     vault, case_id = vault_with_case
     log = tmp_path / "child.log"
-    child = start_intake(vault, case_id, sparse_source, log, kill_before_commit=False)
+    child = start_intake(vault, case_id, sparse_source, log)
     partial = kill_when_partial_grows(child, vault / "blobs")
     assert child.returncode == -signal.SIGKILL, log.read_text()
     assert "unlocked" in log.read_text() and "attached" not in log.read_text()
@@ -137,18 +143,37 @@ def test_an_intake_killed_while_writing_the_blob_is_swept_on_unlock(
         assert_recovered(session, case_id, tmp_path)
 
 
-def test_an_intake_killed_between_the_rename_and_the_commit_is_swept_on_unlock(
+def test_an_intake_killed_before_its_commit_is_swept_on_unlock(
     vaults: VaultService, vault_with_case: tuple[Path, str], tmp_path: Path
 ) -> None:
     vault, case_id = vault_with_case
     source = evidence_file(tmp_path / "photo.jpg", os.urandom(300_000))
     log = tmp_path / "child.log"
-    child = start_intake(vault, case_id, source, log, kill_before_commit=True)
+    child = start_intake(vault, case_id, source, log, kill_at="commit")
     assert child.wait(timeout=60) == -signal.SIGKILL, log.read_text()
     finished = blob_files(vault)
-    assert len(finished) == 1 and not finished[0].endswith(PARTIAL_SUFFIX)  # renamed, never committed
+    assert len(finished) == 1 and finished[0].endswith(PARTIAL_SUFFIX)  # complete, but never committed
     with vaults.unlock(vault, PASSPHRASE) as session:
+        assert blob_files(vault) == ()
+        assert AttachmentService(session).list_for(case_id) == []
         assert_recovered(session, case_id, tmp_path)
+
+
+def test_an_intake_killed_after_its_commit_is_completed_on_unlock(
+    vaults: VaultService, vault_with_case: tuple[Path, str], tmp_path: Path
+) -> None:
+    vault, case_id = vault_with_case
+    content = os.urandom(300_000)
+    source = evidence_file(tmp_path / "photo.jpg", content)
+    log = tmp_path / "child.log"
+    child = start_intake(vault, case_id, source, log, kill_at="rename")
+    assert child.wait(timeout=60) == -signal.SIGKILL, log.read_text()
+    assert blob_files(vault)[0].endswith(PARTIAL_SUFFIX)
+    with vaults.unlock(vault, PASSPHRASE) as session:
+        (attached,) = AttachmentService(session).list_for(case_id)
+        assert AttachmentService(session).read_bytes(attached.id, limit=len(content)) == content
+        assert not any(name.endswith(PARTIAL_SUFFIX) for name in blob_files(vault))
+        assert check_vault(session).ok
 
 
 def _leftovers(vault: Path) -> tuple[Path, Path]:
@@ -160,18 +185,19 @@ def _leftovers(vault: Path) -> tuple[Path, Path]:
     return orphan, partial
 
 
-def test_an_unreferenced_finished_blob_is_swept_on_unlock(
+def test_a_dead_partial_is_swept_but_a_finished_unreferenced_blob_is_kept(
     vaults: VaultService, vault_with_case: tuple[Path, str], tmp_path: Path
 ) -> None:
     vault, case_id = vault_with_case
     with vaults.unlock(vault, PASSPHRASE) as session:
         kept = AttachmentService(session).attach(case_id, evidence_file(tmp_path / "kept.jpg", b"committed"))
     kept_files = blob_files(vault)
-    orphan, partial = _leftovers(vault)
+    orphan, partial = _leftovers(vault)  # the orphan stands for evidence newer than a restored database
     with vaults.unlock(vault, PASSPHRASE) as session:
-        assert not orphan.exists() and not partial.exists()
-        assert blob_files(vault) == kept_files
+        assert orphan.exists() and not partial.exists()
+        assert sorted(blob_files(vault)) == sorted((*kept_files, orphan.name))
         assert AttachmentService(session).read_bytes(kept.id, limit=100) == b"committed"
+        assert check_vault(session).ok
 
 
 def test_a_blob_locked_by_a_live_intake_is_not_swept(vaults: VaultService, vault_with_case: tuple[Path, str]) -> None:
@@ -188,5 +214,5 @@ def test_a_blob_locked_by_a_live_intake_is_not_swept(vaults: VaultService, vault
     finally:
         for handle in handles:
             handle.close()
-    with vaults.unlock(vault, PASSPHRASE):  # the other intake let go without committing: now they are leftovers
-        assert not orphan.exists() and not partial.exists()
+    with vaults.unlock(vault, PASSPHRASE):  # the other intake let go without committing: its partial goes
+        assert orphan.exists() and not partial.exists()

@@ -13,7 +13,7 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyrage
@@ -24,7 +24,14 @@ from safecase.errors import VaultStateError
 from safecase.services.attachments import AttachmentService
 from safecase.services.session import VaultSession
 from safecase.storage import blob_store
-from safecase.storage.blob_store import NAME_PATTERN, PARTIAL_SUFFIX, BlobStore, SweepReport, new_blob_name
+from safecase.storage.blob_store import (
+    NAME_PATTERN,
+    PARTIAL_SUFFIX,
+    BlobNotRegularError,
+    BlobStore,
+    SweepReport,
+    new_blob_name,
+)
 from tests.services.test_attachments import MiB, add_case, blob_path, evidence_file
 
 AGE = shutil.which("age")
@@ -43,7 +50,7 @@ def put(store: BlobStore, data: bytes, *, keep: bool = True) -> str:
         store.encrypt_into(pending, BlockReader(io.BytesIO(data), seen.extend))
         pending.finish()
         if keep:
-            pending.keep()
+            pending.publish()
     assert bytes(seen) == data  # every byte went past the hook that intake hashes with
     return pending.name
 
@@ -76,7 +83,7 @@ def test_blobs_round_trip_at_every_chunk_boundary(store: BlobStore, size: int) -
     data = os.urandom(size)
     name = put(store, data)
     assert get(store, name) == data
-    assert store.names() == [name]
+    assert os.listdir(store.folder) == [name]
 
 
 @pytest.mark.parametrize("size", [1, WRITEBACK_BYTES + 1])
@@ -217,52 +224,82 @@ def test_a_sweep_between_creating_and_locking_a_new_blob_does_not_break_the_writ
 
 
 def test_a_live_writer_is_never_swept(store: BlobStore) -> None:
-    def nothing_referenced(name: str) -> bool:
-        return False
+    def everything_referenced(name: str) -> bool:
+        return True
 
     with store.new_blob() as pending:
         pending.file.write(b"half an age file")
-        assert store.sweep(nothing_referenced) == SweepReport(0, 0)
-        assert (store.folder / f"{pending.name}{PARTIAL_SUFFIX}").exists()
-        pending.finish()  # renamed, not yet committed: still locked
-        assert store.sweep(nothing_referenced) == SweepReport(0, 0)
-        assert store.names() == [pending.name]
-        pending.keep()
-    # Kept, but no database row names it (the commit never happened): now it is an orphan.
-    assert store.sweep(nothing_referenced) == SweepReport(0, 1)
-    assert os.listdir(store.folder) == []
+        assert store.sweep(everything_referenced) == SweepReport(0, 0)
+        pending.finish()  # durable, committed by the caller now, not yet renamed: still locked
+        assert store.sweep(everything_referenced) == SweepReport(0, 0)
+        assert os.listdir(store.folder) == [f"{pending.name}{PARTIAL_SUFFIX}"]
+        pending.publish()
+        assert os.listdir(store.folder) == [pending.name]
+    assert store.sweep(everything_referenced) == SweepReport(0, 0)
+    assert os.listdir(store.folder) == [pending.name]
 
 
 @pytest.fixture
 def leftovers(store: BlobStore) -> Iterator[dict[str, Path]]:
-    """A committed blob, a crashed partial, a finished but unreferenced blob, and a file not ours."""
+    """A published blob, a partial whose commit never happened, a partial whose commit happened (the crash came
+    before the rename), a finished blob no record names (as after restoring an older database), a stranger."""
     kept = put(store, b"committed evidence")
     partial = store.folder / f"{new_blob_name()}{PARTIAL_SUFFIX}"
     partial.write_bytes(b"age-encryption.org/v1\n-> X25519 half")
-    orphan = put(store, b"renamed but never committed")
+    committed_name = put(store, b"committed, crashed before the rename")
+    committed = store.folder / f"{committed_name}{PARTIAL_SUFFIX}"
+    (store.folder / committed_name).rename(committed)
+    unreferenced = put(store, b"newer than the restored database")
     stranger = store.folder / "notes.txt"
     stranger.write_text("not a blob")
-    yield {"kept": store.path(kept), "partial": partial, "orphan": store.folder / orphan, "stranger": stranger}
+    yield {
+        "kept": store.path(kept),
+        "partial": partial,
+        "committed": committed,
+        "unreferenced": store.folder / unreferenced,
+        "stranger": stranger,
+    }
 
 
-def test_sweep_removes_partials_and_orphans_only(store: BlobStore, leftovers: dict[str, Path]) -> None:
-    kept = leftovers["kept"].name
-    report = store.sweep(lambda name: name == kept)
-    assert report == SweepReport(removed_partial=1, removed_unreferenced=1)
-    assert sorted(os.listdir(store.folder)) == sorted([kept, "notes.txt"])
-    assert get(store, kept) == b"committed evidence"
+def _referenced(leftovers: dict[str, Path]) -> Callable[[str], bool]:
+    names = {leftovers["kept"].name, leftovers["committed"].name.removesuffix(PARTIAL_SUFFIX)}
+    return names.__contains__
+
+
+def test_sweep_removes_dead_partials_completes_committed_ones_and_keeps_every_finished_blob(
+    store: BlobStore, leftovers: dict[str, Path]
+) -> None:
+    assert store.sweep(_referenced(leftovers)) == SweepReport(removed_partial=1, completed=1)
+    committed = leftovers["committed"].name.removesuffix(PARTIAL_SUFFIX)
+    expected = [leftovers["kept"].name, committed, leftovers["unreferenced"].name, "notes.txt"]
+    assert sorted(os.listdir(store.folder)) == sorted(expected)
+    assert get(store, committed) == b"committed, crashed before the rename"
+    assert get(store, leftovers["unreferenced"].name) == b"newer than the restored database"
 
 
 def test_sweep_leaves_files_locked_by_another_process_alone(store: BlobStore, leftovers: dict[str, Path]) -> None:
     handles = []
-    for key in ("partial", "orphan"):
+    for key in ("partial", "committed"):
         handle = leftovers[key].open("rb")
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         handles.append(handle)
     try:
-        assert store.sweep(lambda name: name == leftovers["kept"].name) == SweepReport(0, 0)
+        assert store.sweep(_referenced(leftovers)) == SweepReport(0, 0)
         assert all(path.exists() for path in leftovers.values())
     finally:
         for handle in handles:
             handle.close()
-    assert store.sweep(lambda name: name == leftovers["kept"].name) == SweepReport(1, 1)
+    assert store.sweep(_referenced(leftovers)) == SweepReport(1, 1)
+
+
+def test_a_fifo_among_the_blobs_neither_hangs_nor_is_touched(store: BlobStore) -> None:
+    kept = put(store, b"committed evidence")
+    fifo = store.folder / f"{new_blob_name()}{PARTIAL_SUFFIX}"
+    os.mkfifo(fifo)
+    fake_blob = store.folder / new_blob_name()
+    os.mkfifo(fake_blob)
+    assert store.sweep(lambda name: True) == SweepReport(0, 0)
+    assert fifo.exists() and fake_blob.exists()
+    with pytest.raises(BlobNotRegularError):
+        get(store, fake_blob.name)
+    assert get(store, kept) == b"committed evidence"

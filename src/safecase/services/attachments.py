@@ -313,7 +313,7 @@ class AttachmentService:
             self._index.add(state.id, pending.name, stored_size, self._session.now_iso())
             detail = f"sha256:{body['sha256']} size:{body['size']} media:{body['media_type']}"
             self._session.log("attachment.intake", state.id, detail)
-        pending.keep()
+        pending.publish()
         return state
 
     def _session_log(self, action: str, subject: str, detail: str) -> None:

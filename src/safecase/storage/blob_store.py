@@ -1,10 +1,11 @@
 """Encrypted evidence files in the vault's ``blobs/`` folder: one age file each, encrypted to the vault identity.
 
 Names are 32 random hex digits, never derived from the content, so two vaults holding the same photo cannot be
-matched by their file names. A blob is written as ``<name>.partial``, fsynced, renamed to ``<name>`` and only then
-referenced by the database, in the caller's transaction. The writer holds an advisory lock on the file from its
-creation until the database commit, so ``sweep`` (run on unlock) can tell a crashed intake, whose files it
-removes, from one still running in another process, which it leaves alone.
+matched by their file names. A blob is written as ``<name>.partial`` and fsynced; the caller's transaction then
+references ``<name>``, and only after that commit is the file renamed to ``<name>``. The writer holds an advisory
+lock on the file from its creation until after the rename, so ``sweep`` (run on unlock) can tell a crashed intake
+from one still running in another process: a dead intake's ``.partial`` is removed if its commit never happened,
+and renamed if it did. Finished blobs are never removed by a sweep.
 """
 
 from __future__ import annotations
@@ -66,12 +67,27 @@ def try_lock(fd: int) -> bool:
 
 @dataclass(frozen=True)
 class SweepReport:
-    removed_partial: int
-    removed_unreferenced: int
+    removed_partial: int  # intakes that died before their commit
+    completed: int  # intakes that died after their commit, before the rename
+
+
+def open_regular(path: Path) -> int | None:
+    """A read-only descriptor of ``path`` if it is a regular file (never a link; a FIFO never blocks), else None."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        return None
+    if hasattr(os, "O_NONBLOCK"):
+        os.set_blocking(fd, True)
+    return fd
 
 
 class PendingBlob:
-    """A blob being written. Leave the ``with`` block without ``keep()`` and the file is gone."""
+    """A blob being written as ``<name>.partial``. ``publish`` after the commit that references it; leave the
+    ``with`` block without publishing and the file is gone."""
 
     def __init__(self, folder: Path, name: str) -> None:
         self.name = name
@@ -83,8 +99,7 @@ class PendingBlob:
         # Without advisory locks (Windows) a fresh file is protected by the sweep's grace period instead.
         self._locked = fcntl is None or try_lock(fd)
         self.file: BinaryIO = os.fdopen(fd, "wb", buffering=0)
-        self._kept = False
-        self._renamed = False
+        self._published = False
 
     def still_ours(self) -> bool:
         """True if we hold the lock and the name still leads to our file (a sweep may have won the race)."""
@@ -101,25 +116,29 @@ class PendingBlob:
         self.file.close()
 
     def finish(self) -> int:
-        """Make the written blob durable under its final name (still locked). Returns its size in bytes."""
+        """Make the written blob durable (still locked, still ``.partial``). Returns its size in bytes."""
         self.file.flush()
         os.fsync(self.file.fileno())
-        self._partial.rename(self._final)
-        self._renamed = True
-        fsutil.fsync_dir(self._folder)
         return os.fstat(self.file.fileno()).st_size
 
-    def keep(self) -> None:
-        """Call after the database that references the blob has committed."""
-        self._kept = True
+    def publish(self) -> None:
+        """Call after the database that references the blob has committed: give it its final name."""
+        self._published = True
+        if os.name == "nt":  # Windows renames no open file; there is no lock to keep there either
+            self.file.close()
+        with contextlib.suppress(OSError):  # committed either way: the next unlock's sweep completes the rename
+            self._partial.replace(self._final)
+            fsutil.fsync_dir(self._folder)
 
     def __enter__(self) -> PendingBlob:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if not self._kept:
-            with contextlib.suppress(FileNotFoundError):
-                (self._final if self._renamed else self._partial).unlink()
+        if not self._published:
+            if os.name == "nt":
+                self.file.close()
+            with contextlib.suppress(OSError):
+                self._partial.unlink()
         self.file.close()  # releases the lock, after the unlink so a sweep never sees a half-finished state
 
 
@@ -164,57 +183,45 @@ class BlobStore:
     @contextlib.contextmanager
     def open_encrypted(self, name: str) -> Iterator[BinaryIO]:
         path = self.path(name)
-        try:
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        except FileNotFoundError:
-            raise NotFoundError("The encrypted file is missing from the vault's blobs folder.") from None
-        except OSError:  # a symbolic link (ELOOP), a folder on some systems, no permission
-            raise BlobNotRegularError() from None
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            os.close(fd)
+        if not os.path.lexists(path):
+            raise NotFoundError("The encrypted file is missing from the vault's blobs folder.")
+        fd = open_regular(path)
+        if fd is None:  # a link, folder, FIFO or device, or unreadable
             raise BlobNotRegularError()
         with os.fdopen(fd, "rb") as handle:
             yield handle
 
-    def stored_size(self, name: str) -> int:
-        try:
-            return self.path(name).stat().st_size
-        except FileNotFoundError:
-            return -1
-
-    def remove(self, name: str) -> None:
-        with contextlib.suppress(FileNotFoundError):
-            self.path(name).unlink()
-
-    def names(self) -> list[str]:
-        if not self._folder.is_dir():
-            return []
-        return sorted(p.name for p in self._folder.iterdir() if NAME_PATTERN.match(p.name))
-
     def sweep(self, is_referenced: Callable[[str], bool]) -> SweepReport:
-        """Remove what crashed intakes left: partial files and finished blobs no record references."""
-        partial = unreferenced = 0
+        """Finish what crashed intakes left: a ``.partial`` that no live process holds is removed, or renamed if
+        its commit happened. Finished blobs are never removed, not even unreferenced ones: after a database is
+        restored from a backup, those are the newer evidence."""
+        removed = completed = 0
         if not self._folder.is_dir():
             return SweepReport(0, 0)
         for entry in sorted(self._folder.iterdir()):
-            name = entry.name
-            if name.endswith(PARTIAL_SUFFIX) and NAME_PATTERN.match(name.removesuffix(PARTIAL_SUFFIX)):
-                partial += self._remove_if_abandoned(entry, None)
-            elif NAME_PATTERN.match(name):
-                unreferenced += self._remove_if_abandoned(entry, is_referenced)
-        return SweepReport(partial, unreferenced)
+            name = entry.name.removesuffix(PARTIAL_SUFFIX)
+            if entry.name.endswith(PARTIAL_SUFFIX) and NAME_PATTERN.match(name):
+                outcome = self._settle(entry, is_referenced)
+                removed += outcome == "removed"
+                completed += outcome == "completed"
+        return SweepReport(removed, completed)
 
-    @staticmethod
-    def _remove_if_abandoned(path: Path, is_referenced: Callable[[str], bool] | None) -> int:
+    def _settle(self, partial: Path, is_referenced: Callable[[str], bool]) -> str:
+        fd = open_regular(partial)
+        if fd is None:
+            return ""
         try:
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        except OSError:
-            return 0
-        try:
-            # Checked again under the lock: a writer releases its lock only after its database commit.
-            if try_lock(fd) and (is_referenced is None or not is_referenced(path.name)):
-                path.unlink(missing_ok=True)
-                return 1
-            return 0
+            # Checked under the lock: a writer holds it from creating the file until after its rename.
+            if not try_lock(fd):
+                return ""
+            final = partial.with_name(partial.name.removesuffix(PARTIAL_SUFFIX))
+            with contextlib.suppress(OSError):  # a read-only vault stays as it is
+                if is_referenced(final.name) and not os.path.lexists(final):
+                    partial.replace(final)
+                    fsutil.fsync_dir(self._folder)
+                    return "completed"
+                partial.unlink()
+                return "removed"
+            return ""
         finally:
             os.close(fd)
