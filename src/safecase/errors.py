@@ -7,7 +7,17 @@ identifier (a record id, a file name).
 
 from __future__ import annotations
 
+import unicodedata
 from enum import IntEnum
+from os import PathLike
+
+
+def shown(text: str | PathLike[str]) -> str:
+    """``text`` (a file name, a path) made safe to print: control and format characters (terminal escapes, line
+    breaks, right-to-left overrides, zero-width characters) are written as ``<U+XXXX>``."""
+    return "".join(
+        f"<U+{ord(c):04X}>" if unicodedata.category(c) in {"Cc", "Cf", "Cs", "Zl", "Zp"} else c for c in str(text)
+    )
 
 
 class ExitCode(IntEnum):

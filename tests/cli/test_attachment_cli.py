@@ -12,14 +12,17 @@ import os
 import struct
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtGui import QColor, QImage, QImageWriter
 
-from safecase.errors import ExitCode
+from safecase.errors import ExitCode, SafeCaseError
+from safecase.services.attachments import AttachmentService
 from safecase.services.evidence_source import EvidenceSource
 from safecase.services.vault import VaultService
+from safecase.storage.records import RecordState
 from tests.cli.test_cli_records import add
 from tests.conftest import PASSPHRASE, Cli
 from tests.services.test_attachments import MiB, VaultState, blob_files, evidence_file, flip_byte, vault_state
@@ -182,13 +185,37 @@ def test_a_file_that_changes_while_read_is_refused(
     assert source.stat().st_size == 2 * MiB + 1 + 4  # not shredded
 
 
-def test_a_failure_part_way_names_the_files_already_added(cli: Cli, case_id: str, tmp_path: Path) -> None:
+def test_a_missing_file_among_several_refuses_them_all_before_anything_is_added(
+    cli: Cli, case_id: str, tmp_path: Path
+) -> None:
     first = evidence_file(tmp_path / "first.jpg", b"first photo")
     result = cli("attach", case_id, str(first), str(tmp_path / "second.jpg"))
     assert result.code == ExitCode.USAGE
-    assert "(already added before this file: first.jpg)" in one_line(result.err)
+    assert "second.jpg does not exist" in one_line(result.err)
+    assert cli("attachment", "list", case_id, "--json").out.strip() == "[]"
+
+
+def test_a_failure_part_way_lists_the_files_already_added(
+    cli: Cli, case_id: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = evidence_file(tmp_path / "first.jpg", b"first photo")
+    second = evidence_file(tmp_path / "second.jpg", b"second photo")
+    real_attach = AttachmentService.attach
+
+    def fail_on_second(self: AttachmentService, record_id: str, path: Path, **options: Any) -> RecordState:
+        if path.name == "second.jpg":  # as if it changed while being read
+            raise SafeCaseError("second.jpg changed while it was being read; nothing was added.")
+        return real_attach(self, record_id, path, **options)
+
+    monkeypatch.setattr(AttachmentService, "attach", fail_on_second)
+    result = cli("attach", case_id, str(first), str(second))
+    assert result.code == ExitCode.ERROR
+    assert "The 1 file(s) before it were added, as listed." in one_line(result.err)
+    (line,) = result.out.splitlines()
+    assert "first.jpg" in line
     listed = json.loads(cli("attachment", "list", case_id, "--json").out)
     assert [entry["file_name"] for entry in listed] == ["first.jpg"]
+    assert line.startswith(str(listed[0]["id"]))
 
 
 def test_export_never_overwrites(cli: Cli, case_id: str, tmp_path: Path) -> None:

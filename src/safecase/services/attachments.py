@@ -8,34 +8,29 @@ blob is refused wherever it is read, with the attachment named.
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import hashlib
 import io
-import os
 import random
-import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from safecase.crypto.age_stream import BlockReader, DecryptionFailed, Readable
 from safecase.domain.kinds import ATTACHABLE_KINDS, Kind
 from safecase.domain.media_types import HEAD_BYTES, sniff_media_type
-from safecase.errors import IntegrityError, NotFoundError, SafeCaseError, UsageError, VaultStateError
-from safecase.services.evidence_source import EvidenceSource, open_source, shred_file
-from safecase.services.metadata_strip import StripResult, not_stripped_note, strip_metadata
+from safecase.errors import IntegrityError, NotFoundError, SafeCaseError, UsageError, VaultStateError, shown
+from safecase.services.evidence_export import ExportResult, HashingSink, export_copy
+from safecase.services.evidence_source import EvidenceSource, SourceFacts, open_source, shred_file
 from safecase.services.records import RecordService
 from safecase.services.session import VaultSession
 from safecase.storage.blob_store import BlobNotRegularError, PendingBlob
 from safecase.storage.records import RecordState
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes in all)
-STRIPPABLE_TYPES = frozenset({"image/jpeg", "image/png"})
-MAX_STRIP_BYTES = 512 * 2**20  # images are stripped from memory; no photo comes near this
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_UNSAFE_IN_NAMES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})  # controls, bidi overrides, zero-width, separators
 SHRED_CAVEAT = (
     "Overwritten and removed. On SSDs, journaling or copy-on-write file systems and backed-up folders this is "
     "best effort: copies of the old blocks may survive."
@@ -49,32 +44,6 @@ class Derivation:
     original_id: str
     copy_role: str  # "working" or "redacted"
     how: str = ""
-
-
-@dataclass(frozen=True)
-class ExportResult:
-    path: Path
-    size: int
-    strip: StripResult | None
-
-
-class _HashingSink:
-    """A writer that hashes and counts, passing data on to ``target`` (or nowhere)."""
-
-    def __init__(self, target: BinaryIO | None = None, limit: int | None = None) -> None:
-        self.digest = hashlib.sha256()
-        self.size = 0
-        self._target = target
-        self._limit = limit
-
-    def write(self, data: bytes) -> int:
-        self.size += len(data)
-        if self._limit is not None and self.size > self._limit:
-            raise DecryptionFailed("The encrypted file is larger than its record says.")
-        self.digest.update(data)
-        if self._target is not None:
-            self._target.write(data)
-        return len(data)
 
 
 class AttachmentService:
@@ -103,7 +72,7 @@ class AttachmentService:
     def verify(self, attachment_id: str) -> RecordState:
         """Decrypt and re-hash the whole file; IntegrityError naming the attachment if it does not match."""
         state = self.get(attachment_id)
-        self._decrypt_checked(state, _HashingSink(limit=state.body["size"]))
+        self._decrypt_checked(state, HashingSink(limit=state.body["size"]))
         return state
 
     def read_bytes(self, attachment_id: str, limit: int) -> bytes:
@@ -112,7 +81,7 @@ class AttachmentService:
         if state.body["size"] > limit:
             raise UsageError(f"{_name(state)} is too large to preview ({state.body['size']:,} bytes).")
         buffer = io.BytesIO()
-        self._decrypt_checked(state, _HashingSink(buffer, limit=state.body["size"]))
+        self._decrypt_checked(state, HashingSink(buffer, limit=state.body["size"]))
         return buffer.getvalue()
 
     def problems(self, sample: int | None = None, seed: int | None = None) -> list[str]:
@@ -128,7 +97,7 @@ class AttachmentService:
                 problems.append(f"{_name(state)} has no encrypted file in this vault")
                 continue
             try:
-                self._decrypt_checked(state, _HashingSink(limit=state.body["size"]))
+                self._decrypt_checked(state, HashingSink(limit=state.body["size"]))
             except (IntegrityError, NotFoundError, VaultStateError) as error:
                 problems.append(error.message)
         return problems
@@ -145,20 +114,27 @@ class AttachmentService:
         progress: Progress | None = None,
     ) -> RecordState:
         """Take ``path`` in as evidence on ``record_id``: encrypted, hashed, recorded with its chain of custody."""
+        return self._attach_file(record_id, path, description, derivation, progress)[0]
+
+    def _attach_file(
+        self,
+        record_id: str,
+        path: Path,
+        description: str,
+        derivation: Derivation | None,
+        progress: Progress | None,
+    ) -> tuple[RecordState, SourceFacts]:
         target = self._attach_target(record_id, derivation)
         preview = self._custody(target.id, _clean_file_name(path.name), 0, "0" * 64, b"")
         preview.update(source="file")
         self._records.prepare_attachment(self._with_extras(preview, description, derivation))  # fail before reading
-        with open_source(path, self._blobs.folder) as source, self._blobs.new_blob() as pending:
+        with open_source(path, self._blobs.folder) as source, self._new_blob() as pending:
             reader = BlockReader(source.handle, self._on_block(source, progress))
-            try:
-                self._blobs.encrypt_into(pending, reader)
-            except OSError as exc:
-                raise _io_failure(path.name, exc) from None
+            self._encrypt(pending, reader, path.name)
             facts = source.finish()
             body = self._custody(target.id, _clean_file_name(path.name), facts.size, facts.sha256, facts.head)
             body.update(original_modified_at=facts.modified_at, source="file")
-            return self._commit(pending, self._with_extras(body, description, derivation))
+            return self._commit(pending, self._with_extras(body, description, derivation)), facts
 
     def attach_stream(
         self,
@@ -182,21 +158,25 @@ class AttachmentService:
             if len(head) < HEAD_BYTES:
                 head.extend(block[: HEAD_BYTES - len(head)])
 
-        with self._blobs.new_blob() as pending:
-            self._blobs.encrypt_into(pending, BlockReader(content, on_block))
+        with self._new_blob() as pending:
+            self._encrypt(pending, BlockReader(content, on_block), file_name)
             body = self._custody(target.id, _clean_file_name(file_name), counted[0], digest.hexdigest(), bytes(head))
             body.update(extra)
             return self._commit(pending, body, on_commit)
 
-    def attach_and_shred(self, record_id: str, path: Path, **options: Any) -> RecordState:
-        """``attach``, then overwrite and remove the source (only once the vault holds it safely)."""
-        state = self.attach(record_id, path, **options)
+    def attach_and_shred(
+        self, record_id: str, path: Path, *, description: str = "", derivation: Derivation | None = None
+    ) -> RecordState:
+        """``attach``, then overwrite and remove the source (only once the vault holds it safely, and only if it is
+        still exactly the file that was taken in)."""
+        state, facts = self._attach_file(record_id, path, description, derivation, None)
         try:
-            shred_file(path)
-        except OSError as exc:
+            shred_file(path, facts)
+        except (SafeCaseError, OSError) as error:
+            reason = error.message if isinstance(error, SafeCaseError) else error.strerror
             raise SafeCaseError(
-                f"{path.name} is safely in the vault (as {state.id}) but could not be overwritten: {exc.strerror}. "
-                "Remove it yourself."
+                f"{shown(path.name)} is safely in the vault (as {state.id}) but was not shredded: {reason} Remove "
+                "it yourself."
             ) from None
         with self._session.db.transaction():
             self._session.log("attachment.source_shredded", state.id)
@@ -207,35 +187,19 @@ class AttachmentService:
     def export(self, attachment_id: str, destination: Path, *, strip: bool = False) -> ExportResult:
         """Write a verified plaintext copy to ``destination`` (a new file); optionally without metadata."""
         state = self.get(attachment_id)
-        media_type = state.body["media_type"]
-        if strip and media_type in STRIPPABLE_TYPES and state.body["size"] > MAX_STRIP_BYTES:
-            raise UsageError(f"{_name(state)} is too large to clean; export it without --strip-metadata.")
-        handle = _create_export_file(destination)
-        try:
-            with handle:
-                result = self._write_export(state, handle, strip)
-                handle.flush()
-                os.fsync(handle.fileno())
-                size = os.fstat(handle.fileno()).st_size
-        except BaseException:
-            _discard(destination)
-            raise
+        self._check_stored_size(state)  # a swapped blob is refused before any of its plaintext is written
+        result = export_copy(state.body, destination, strip, lambda sink: self._decrypt_checked(state, sink))
         self._session_log("attachment.export", state.id, "metadata stripped" if strip else "as stored")
-        return ExportResult(destination, size, result)
+        return result
 
     # -- internals ----------------------------------------------------------------------------------------------
 
-    def _write_export(self, state: RecordState, handle: BinaryIO, strip: bool) -> StripResult | None:
-        media_type = state.body["media_type"]
-        if not strip or media_type not in STRIPPABLE_TYPES:
-            self._decrypt_checked(state, _HashingSink(handle, limit=state.body["size"]))
-            return StripResult((), not_stripped_note(media_type)) if strip else None
-        plain = io.BytesIO()
-        self._decrypt_checked(state, _HashingSink(plain, limit=state.body["size"]))
-        plain.seek(0)
-        return strip_metadata(media_type, plain, handle)
+    def _check_stored_size(self, state: RecordState) -> None:
+        blob = self._index.get(state.id)
+        if blob is not None and self._blobs.size_on_disk(blob.blob_name) not in (blob.stored_size, None):
+            raise _altered(state)
 
-    def _decrypt_checked(self, state: RecordState, sink: _HashingSink) -> None:
+    def _decrypt_checked(self, state: RecordState, sink: HashingSink) -> None:
         blob = self._index.get(state.id)
         if blob is None:
             raise NotFoundError(f"{_name(state)}: this vault holds no encrypted file for it.")
@@ -252,6 +216,11 @@ class AttachmentService:
             raise IntegrityError(
                 f"{_name(state)}: its encrypted file was replaced by a link, folder or other non-file. Restore the "
                 "vault's blobs folder from a backup."
+            ) from None
+        except OSError as exc:  # the blob could not be read (EIO: a failing disk)
+            raise IntegrityError(
+                f"{_name(state)}: its encrypted file could not be read ({exc.strerror}). Copy the vault to a healthy "
+                "disk and run `safecase check`."
             ) from None
         if sink.size != state.body["size"] or sink.digest.hexdigest() != state.body["sha256"]:
             raise _altered(state)
@@ -302,10 +271,28 @@ class AttachmentService:
                 body["derivation"] = derivation.how
         return body
 
+    def _new_blob(self) -> PendingBlob:
+        try:
+            return self._blobs.new_blob()
+        except OSError as exc:
+            raise SafeCaseError(
+                f"The vault's blobs folder cannot be written ({exc.strerror}); nothing was added. Check the vault "
+                "folder's permissions and free space."
+            ) from None
+
+    def _encrypt(self, pending: PendingBlob, reader: BlockReader, file_name: str) -> None:
+        try:
+            self._blobs.encrypt_into(pending, reader)
+        except OSError as exc:
+            raise _io_failure(file_name, exc) from None
+
     def _commit(
         self, pending: PendingBlob, body: dict[str, Any], on_commit: Callable[[], None] | None = None
     ) -> RecordState:
-        stored_size = pending.finish()
+        try:
+            stored_size = pending.finish()
+        except OSError as exc:
+            raise _io_failure(body["file_name"], exc) from None
         with self._session.db.transaction():
             if on_commit is not None:
                 on_commit()
@@ -322,13 +309,21 @@ class AttachmentService:
 
 
 def _io_failure(file_name: str, error: OSError) -> SafeCaseError:
-    if error.errno == errno.ENOSPC:
+    if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
         return SafeCaseError("The vault's disk filled up while taking the file in; nothing was added. Free space.")
-    return SafeCaseError(f"Reading {file_name} failed ({error.strerror}); nothing was added. Copy it again.")
+    if error.errno == errno.EFBIG:
+        return SafeCaseError(
+            f"{shown(file_name)} is too large for the file system the vault is on (FAT32 holds at most 4 GiB per "
+            "file); nothing was added. Move the vault to an NTFS, exFAT, ext4 or APFS disk."
+        )
+    return SafeCaseError(
+        f"Reading {shown(file_name)} or writing it into the vault failed ({error.strerror}); nothing was added. "
+        "Copy the file again, check the disk, and retry."
+    )
 
 
 def _name(state: RecordState) -> str:
-    return f"Evidence file {state.id} ({state.body.get('file_name', '')})"
+    return f"Evidence file {state.id} ({shown(state.body.get('file_name', ''))})"
 
 
 def _altered(state: RecordState) -> IntegrityError:
@@ -340,28 +335,6 @@ def _altered(state: RecordState) -> IntegrityError:
 
 def _clean_file_name(name: str) -> str:
     # A name that is not UTF-8 on disk (e.g. Korean in CP949 from a Windows archive) arrives with surrogate escapes.
-    readable = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    cleaned = _CONTROL.sub("_", unicodedata.normalize("NFC", readable)).strip() or "unnamed"
-    return cleaned[:255]
-
-
-def _create_export_file(path: Path) -> BinaryIO:
-    if path.is_symlink() or path.exists():
-        raise UsageError(f"{path} already exists; SafeCase will not overwrite it. Choose another name.")
-    if not path.parent.is_dir():
-        raise UsageError(f"The folder {path.parent} does not exist. Create it or choose another place.")
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-    except FileExistsError:
-        raise UsageError(f"{path} already exists; SafeCase will not overwrite it. Choose another name.") from None
-    except OSError as exc:
-        raise UsageError(f"Cannot create {path}: {exc.strerror}.") from None
-    return os.fdopen(fd, "wb")
-
-
-def _discard(path: Path) -> None:
-    """Remove a failed export, truncating first so its blocks are released at once."""
-    with contextlib.suppress(OSError):
-        os.truncate(path, 0)
-    with contextlib.suppress(FileNotFoundError):
-        path.unlink()
+    readable = unicodedata.normalize("NFC", name.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
+    cleaned = "".join("_" if unicodedata.category(c) in _UNSAFE_IN_NAMES else c for c in readable).strip()
+    return (cleaned or "unnamed")[:255]

@@ -14,14 +14,14 @@ import os
 import secrets
 import shutil
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from safecase.domain.clock import iso_from_ms
 from safecase.domain.media_types import HEAD_BYTES
-from safecase.errors import SafeCaseError, UsageError
+from safecase.errors import SafeCaseError, UsageError, shown
 from safecase.storage.fsutil import fsync_dir
 
 # age adds a header of a few hundred bytes and 16 bytes per 64 KiB chunk; keep a margin for the database too.
@@ -39,6 +39,11 @@ class SourceFacts:
     size: int
     head: bytes
     modified_at: str
+    identity: tuple[int, int, int, int, int]  # device, inode, size, mtime, ctime: "the same file, unchanged"
+
+
+def _identity(facts: os.stat_result) -> tuple[int, int, int, int, int]:
+    return (facts.st_dev, facts.st_ino, facts.st_size, facts.st_mtime_ns, facts.st_ctime_ns)
 
 
 class EvidenceSource:
@@ -70,41 +75,54 @@ class EvidenceSource:
         return self._count
 
     def finish(self) -> SourceFacts:
-        now = os.fstat(self._handle.fileno())
-        if self._count != self.size or now.st_size != self.size or now.st_mtime_ns != self._initial.st_mtime_ns:
-            raise self._changed("changed")
+        """The facts of what was read, if the file is still the same, unchanged (the ctime cannot be set back)."""
         try:
             named = self.path.stat()
         except FileNotFoundError:
             raise self._changed("disappeared") from None
         if (named.st_dev, named.st_ino) != (self._initial.st_dev, self._initial.st_ino):
             raise self._changed("was replaced")
-        return SourceFacts(self._digest.hexdigest(), self._count, self._head, iso_from_ms(now.st_mtime_ns // 10**6))
+        now = os.fstat(self._handle.fileno())
+        if self._count != self.size or _identity(now) != _identity(self._initial):
+            raise self._changed("changed")
+        modified_at = iso_from_ms(now.st_mtime_ns // 10**6)
+        return SourceFacts(self._digest.hexdigest(), self._count, self._head, modified_at, _identity(now))
 
     def _changed(self, how: str) -> SourceChangedError:
         return SourceChangedError(
-            f"{self.path.name} {how} while it was being read; nothing was added. Wait until the file is "
+            f"{shown(self.path.name)} {how} while it was being read; nothing was added. Wait until the file is "
             "complete (e.g. the copy has finished) and attach it again."
         )
+
+
+def check_source(path: Path) -> os.stat_result:
+    """Refuse what cannot be evidence, judged without opening it (opening a device can have side effects)."""
+    try:
+        facts = path.stat()
+    except FileNotFoundError:
+        raise UsageError(f"{shown(path)} does not exist. Check the path and try again.") from None
+    except OSError as exc:
+        raise UsageError(f"Cannot read {shown(path)}: {exc.strerror}. Check its permissions.") from None
+    _refuse_unusual(path, facts)
+    return facts
 
 
 @contextlib.contextmanager
 def open_source(path: Path, free_space_folder: Path) -> Iterator[EvidenceSource]:
     """Open ``path`` for intake, refusing what cannot be evidence before anything is written."""
+    checked = check_source(path)
+    nonblocking = getattr(os, "O_NONBLOCK", 0)  # should it have become a FIFO since: do not wait for a writer
     try:
-        # O_NONBLOCK: opening a FIFO must not wait for a writer; a regular file ignores it.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except FileNotFoundError:
-        raise UsageError(f"{path} does not exist. Check the path and try again.") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path} is a folder. Attach the files inside it one by one.") from None
+        fd = os.open(path, os.O_RDONLY | nonblocking)
     except OSError as exc:
-        raise UsageError(f"Cannot read {path}: {exc.strerror}. Check its permissions.") from None
+        raise UsageError(f"Cannot read {shown(path)}: {exc.strerror}. Check its permissions.") from None
     try:
         initial = os.fstat(fd)
+        if (initial.st_dev, initial.st_ino) != (checked.st_dev, checked.st_ino):
+            raise UsageError(f"{shown(path)} was replaced while SafeCase opened it; attach it again.")
         _refuse_unusual(path, initial)
         _refuse_if_no_room(path, initial.st_size, free_space_folder)
-        if hasattr(os, "set_blocking"):
+        if nonblocking:
             os.set_blocking(fd, True)
     except BaseException:
         os.close(fd)
@@ -116,16 +134,16 @@ def open_source(path: Path, free_space_folder: Path) -> Iterator[EvidenceSource]
 def _refuse_unusual(path: Path, facts: os.stat_result) -> None:
     mode = facts.st_mode
     if stat.S_ISDIR(mode):
-        raise UsageError(f"{path} is a folder. Attach the files inside it one by one.")
+        raise UsageError(f"{shown(path)} is a folder. Attach the files inside it one by one.")
     if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
-        raise UsageError(f"{path} is a pipe or socket, not a file. Save the data to a file and attach that.")
+        raise UsageError(f"{shown(path)} is a pipe or socket, not a file. Save the data to a file and attach that.")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        raise UsageError(f"{path} is a device, not a file. Copy the data to a file and attach that.")
+        raise UsageError(f"{shown(path)} is a device, not a file. Copy the data to a file and attach that.")
     if not stat.S_ISREG(mode):
-        raise UsageError(f"{path} is not a regular file.")
+        raise UsageError(f"{shown(path)} is not a regular file.")
     if facts.st_size == 0:
         raise UsageError(
-            f"{path} is empty (0 bytes): there is nothing to keep. Check that the copy or recording finished."
+            f"{shown(path)} is empty (0 bytes): there is nothing to keep. Check that the copy or recording finished."
         )
 
 
@@ -135,7 +153,7 @@ def _refuse_if_no_room(path: Path, size: int, folder: Path) -> None:
     free = shutil.disk_usage(probe).free
     if needed > free:
         raise SafeCaseError(
-            f"{path.name} needs {_mib(needed)} MiB but the vault's disk has {_mib(free)} MiB free; nothing was "
+            f"{shown(path.name)} needs {_mib(needed)} MiB but the vault's disk has {_mib(free)} MiB free; nothing was "
             "written. Free some space and try again."
         )
 
@@ -148,23 +166,27 @@ def _mib(size: int) -> str:
     return f"{size / 2**20:,.1f}"
 
 
-def shred_file(path: Path, progress: Callable[[int], None] | None = None) -> None:
-    """Overwrite ``path`` with random bytes, fsync, rename it to a random name and remove it.
+def shred_file(path: Path, taken_in: SourceFacts) -> None:
+    """Overwrite ``path`` with random bytes, fsync, rename it to a random name and remove it, if it is still the
+    file that was taken in (else SafeCaseError, nothing overwritten: its content may not be in the vault).
 
     Best effort only: SSDs remap blocks, and journaling or copy-on-write file systems and backups may keep old
     copies. Callers say so to the user.
     """
-    fd = os.open(path, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        fd = os.open(path, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as exc:
+        raise SafeCaseError(f"{shown(path.name)} could not be opened to overwrite it ({exc.strerror}).") from None
     with os.fdopen(fd, "r+b", buffering=0) as handle:
-        size = os.fstat(fd).st_size
-        chunk = 1 << 20
-        written = 0
-        while written < size:
-            n = min(chunk, size - written)
-            handle.write(secrets.token_bytes(n))
-            written += n
-            if progress is not None:
-                progress(written)
+        if _identity(os.fstat(fd)) != taken_in.identity:
+            raise SafeCaseError(f"{shown(path.name)} changed after it was taken in, so it was not overwritten.")
+        remaining = taken_in.size
+        while remaining:
+            chunk = secrets.token_bytes(min(1 << 20, remaining))
+            view = memoryview(chunk)
+            while view:
+                view = view[os.write(handle.fileno(), view) :]
+            remaining -= len(chunk)
         os.fsync(fd)
     hidden = path.with_name(secrets.token_hex(8))
     path.rename(hidden)

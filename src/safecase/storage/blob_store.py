@@ -191,6 +191,14 @@ class BlobStore:
         with os.fdopen(fd, "rb") as handle:
             yield handle
 
+    def size_on_disk(self, name: str) -> int | None:
+        """The size of blob ``name`` as stored, or None if it is not there as a regular file."""
+        try:
+            facts = self.path(name).lstat()
+        except OSError:
+            return None
+        return facts.st_size if stat.S_ISREG(facts.st_mode) else None
+
     def sweep(self, is_referenced: Callable[[str], bool]) -> SweepReport:
         """Finish what crashed intakes left: a ``.partial`` that no live process holds is removed, or renamed if
         its commit happened. Finished blobs are never removed, not even unreferenced ones: after a database is

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from safecase.domain.media_types import extension_for
-from safecase.services.attachments import STRIPPABLE_TYPES, ExportResult
+from safecase.services.evidence_export import STRIPPABLE_TYPES, ExportResult
 from safecase.services.metadata_strip import StripResult
 from safecase.storage.records import RecordState
 from safecase.ui.evidence.file_dialogs import choose_export_path

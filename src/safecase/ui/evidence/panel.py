@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from safecase.errors import SafeCaseError
-from safecase.services.attachments import ExportResult
+from safecase.services.evidence_export import ExportResult
 from safecase.storage.records import RecordState
 from safecase.ui.evidence.export_dialog import ExportDialog, export_message
 from safecase.ui.evidence.file_dialogs import choose_files_to_add
