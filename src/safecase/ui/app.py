@@ -86,6 +86,7 @@ class SafeCaseApp(QObject):
             self._lock_pending = self.gate is not None  # e.g. the screen locked while an unlock was running
             return
         log.info("locking")
+        self.main_window.keep_awake.disconnect(self._on_keep_awake)  # a recording stopped by the lock is no news
         self.idle.stop()
         self.executor.cancel_all()
         self.main_window.drop_content()  # queues the open editor's save first
@@ -154,8 +155,18 @@ class SafeCaseApp(QObject):
         window.panic_requested.connect(self.panic)
         window.language_chosen.connect(self._on_language_chosen)
         window.settings_requested.connect(self._on_settings_requested)
+        window.keep_awake.connect(self._on_keep_awake)
         self.main_window = window
         window.show()
+
+    def _on_keep_awake(self, recording: bool) -> None:
+        """An interview being recorded is not idleness: the idle lock waits; screen lock and panic still lock."""
+        if self.main_window is None:
+            return
+        if recording:
+            self.idle.stop()
+        else:
+            self.idle.start()
 
     def _recover_recordings(self) -> None:
         """Save recordings a killed app left behind; they simply appear in their testimony's evidence list."""

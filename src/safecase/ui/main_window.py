@@ -43,6 +43,7 @@ class MainWindow(QMainWindow):
     panic_requested = Signal()  # hide everything and lock, now
     language_chosen = Signal(str)  # "ko" or "en"
     settings_requested = Signal()  # the user wants to change preferences
+    keep_awake = Signal(bool)  # True while the open editor records audio: hold off the idle lock
 
     def __init__(
         self, executor: DatabaseExecutor, clipboard: ClipboardGuard, lang: str, parent: QWidget | None = None
@@ -218,6 +219,7 @@ class MainWindow(QMainWindow):
         self._editor = editor
         editor.saved.connect(self._on_editor_saved)
         editor.open_record.connect(self.open_record)
+        editor.keep_awake.connect(self.keep_awake)
         self.editor_area.addWidget(editor)
         self.editor_area.setCurrentWidget(editor)
 
@@ -241,6 +243,7 @@ class MainWindow(QMainWindow):
     def _close_editor(self) -> None:
         if self._editor is not None:
             self._editor.flush()
+            self.keep_awake.emit(False)
             self.editor_area.removeWidget(self._editor)
             self._editor.deleteLater()
             self._editor = None

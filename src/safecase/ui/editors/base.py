@@ -43,6 +43,7 @@ class RecordEditor(QWidget):
 
     saved = Signal(str)  # record id, after every successful save
     open_record = Signal(str, str)  # kind value, record id: the user wants to open a linked record
+    keep_awake = Signal(bool)  # True while the editor records audio: the idle lock must wait (a screen lock won't)
 
     def __init__(
         self,

@@ -26,6 +26,7 @@ from safecase.ui.editors.consent_panel import ConsentPanel, find_consents
 from safecase.ui.editors.context import EditorContext
 from safecase.ui.editors.form import ObjForm
 from safecase.ui.editors.tab_order import chain_tab_order
+from safecase.ui.evidence.recorder_widget import RecorderWidget
 
 _META = (
     ("interviewee_id", 0, 0),
@@ -46,6 +47,7 @@ class TestimonyEditor(RecordEditor):
 
     def __init__(self, record_id: str | None, context: EditorContext, parent: QWidget | None = None) -> None:
         self.consent_panel = ConsentPanel(context.lang)
+        self.recorder: RecorderWidget | None = None
         super().__init__(Kind.TESTIMONY, record_id, context, parent=parent)
         self.consent_panel.record_consent_requested.connect(self._on_consent_panel_record_consent_requested)
         self.saved.connect(lambda _id: self.refresh_consents())
@@ -93,6 +95,24 @@ class TestimonyEditor(RecordEditor):
         on_screen += ["language", "original_text", "translation_language", "translation", "summary", "notes"]
         chain_tab_order([rows[name] for name in on_screen])
         return outer
+
+    def flush(self) -> None:
+        """Also stop and save a recording in progress (a lock, a language switch or another record)."""
+        if self.recorder is not None:
+            self.recorder.flush()
+        super().flush()
+
+    def _show_evidence(self) -> None:
+        super()._show_evidence()
+        if self.recorder is None and self.record_id is not None and self.evidence_panel is not None:
+            self.recorder = RecorderWidget(self.record_id, self.context.executor, parent=self.evidence_panel)
+            self.recorder.saved.connect(self._on_recorder_saved)
+            self.recorder.recording_changed.connect(self.keep_awake)
+            self.evidence_panel.set_recorder_widget(self.recorder)
+
+    def _on_recorder_saved(self, _attachment_id: str) -> None:
+        if self.evidence_panel is not None:
+            self.evidence_panel.refresh()
 
     def record_loaded(self, state: RecordState) -> None:
         self.refresh_consents()
