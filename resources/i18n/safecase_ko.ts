@@ -14,7 +14,7 @@
         <translation>%1에 저장됨</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <location line="+12"/>
         <source>Not saved yet: %1</source>
         <translation>아직 저장되지 않음: %1</translation>
@@ -406,7 +406,7 @@
 <context>
     <name>EventEditor</name>
     <message>
-        <location filename="../../src/safecase/ui/editors/event.py" line="+56"/>
+        <location filename="../../src/safecase/ui/editors/event.py" line="+60"/>
         <source>Route</source>
         <translation>이동 경로</translation>
     </message>
@@ -414,6 +414,231 @@
         <location line="+5"/>
         <source>then</source>
         <translation>그다음</translation>
+    </message>
+</context>
+<context>
+    <name>Evidence</name>
+    <message>
+        <location filename="../../src/safecase/ui/evidence/export_dialog.py" line="+42"/>
+        <source>Exported an unencrypted copy to %1 (%2).</source>
+        <translation>암호화되지 않은 사본을 %1에 내보냈습니다 (%2).</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Metadata removed: %1.</source>
+        <translation>제거된 메타데이터: %1.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The image had no metadata to remove.</source>
+        <translation>이 이미지에는 제거할 메타데이터가 없었습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../src/safecase/ui/evidence/file_dialogs.py" line="+40"/>
+        <source>Add evidence files</source>
+        <translation>증거 파일 추가</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Export evidence file to</source>
+        <translation>증거 파일 내보낼 위치</translation>
+    </message>
+    <message>
+        <location filename="../../src/safecase/ui/evidence/model.py" line="+49"/>
+        <source>%1 bytes</source>
+        <translation>%1바이트</translation>
+    </message>
+</context>
+<context>
+    <name>EvidenceModel</name>
+    <message>
+        <location line="+95"/>
+        <source>Type</source>
+        <translation>형식</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>File name</source>
+        <translation>파일 이름</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Size</source>
+        <translation>크기</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SHA-256</source>
+        <translation>SHA-256 해시</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Taken in</source>
+        <translation>반입 시각</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copy</source>
+        <translation>사본 구분</translation>
+    </message>
+</context>
+<context>
+    <name>EvidencePanel</name>
+    <message>
+        <location filename="../../src/safecase/ui/evidence/panel.py" line="+65"/>
+        <source>Evidence files</source>
+        <translation>증거 파일</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Add evidence…</source>
+        <translation>증거 추가…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add evidence files to this record</source>
+        <translation>이 기록에 증거 파일 추가</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Preview</source>
+        <translation>미리 보기</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Export…</source>
+        <translation>내보내기…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Export an unencrypted copy</source>
+        <translation>암호화되지 않은 사본 내보내기</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Verify</source>
+        <translation>검증</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Check the file against its intake SHA-256</source>
+        <translation>반입 당시 SHA-256 해시와 파일을 대조합니다</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Evidence messages</source>
+        <translation>증거 파일 알림</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Evidence files of this record</source>
+        <translation>이 기록의 증거 파일</translation>
+    </message>
+    <message>
+        <location line="+62"/>
+        <source>Drop files here or press “Add evidence…”. They are kept encrypted in the vault.</source>
+        <translation>파일을 여기에 끌어다 놓거나 “증거 추가…”를 누르십시오. 파일은 금고에 암호화되어 보관됩니다.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+62"/>
+        <source>Save the record to add evidence.</source>
+        <translation>증거를 추가하려면 먼저 기록을 저장하십시오.</translation>
+    </message>
+    <message>
+        <location line="-7"/>
+        <source>Only files on this computer can be added. Save the file first, then add it.</source>
+        <translation>이 컴퓨터에 있는 파일만 추가할 수 있습니다. 먼저 파일을 저장한 뒤 추가하십시오.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Folders cannot be added as evidence: %1. Add the files inside them.</source>
+        <translation>폴더는 증거로 추가할 수 없습니다: %1. 폴더 안의 파일을 추가하십시오.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Adding files…</source>
+        <translation>파일 추가 중…</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Adding %1 (%2 of %3)…</source>
+        <translation>%1 추가 중 (%3개 중 %2번째)…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Added %1.</source>
+        <translation>%1을(를) 추가했습니다.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Cancelled; the file being added was not kept.</source>
+        <translation>취소했습니다. 추가 중이던 파일은 보관되지 않았습니다.</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>Exporting %1…</source>
+        <translation>%1 내보내는 중…</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Verifying %1…</source>
+        <translation>%1 검증 중…</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>%1 is intact: it matches the SHA-256 taken at intake,
+%2</source>
+        <translation>%1은(는) 손상되지 않았습니다. 반입 당시 SHA-256 해시와 일치합니다.
+%2</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <location filename="../../src/safecase/ui/evidence/export_dialog.py" line="+10"/>
+        <source>Export evidence file</source>
+        <translation>증거 파일 내보내기</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The exported copy is NOT encrypted. Anyone who can open the folder you choose can read it. Export only to an encrypted disk or a place you trust, and delete the copy when it is no longer needed.</source>
+        <translation>내보낸 사본은 암호화되지 않습니다. 선택한 폴더를 열 수 있는 사람은 누구나 읽을 수 있습니다. 암호화된 디스크나 신뢰할 수 있는 곳으로만 내보내고, 더 이상 필요하지 않으면 사본을 삭제하십시오.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Remove metadata (EXIF, GPS)</source>
+        <translation>메타데이터 제거 (EXIF, GPS)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Only JPEG and PNG images can be cleaned; this file is copied as stored.</source>
+        <translation>JPEG와 PNG 이미지만 정리할 수 있습니다. 이 파일은 보관된 그대로 복사됩니다.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Where to save the copy</source>
+        <translation>사본을 저장할 위치</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose where to save the copy…</source>
+        <translation>사본을 저장할 위치 선택…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose…</source>
+        <translation>선택…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Export</source>
+        <translation>내보내기</translation>
     </message>
 </context>
 <context>
@@ -459,19 +684,27 @@
     </message>
 </context>
 <context>
+    <name>ImageViewer</name>
+    <message>
+        <location filename="../../src/safecase/ui/evidence/viewers.py" line="+40"/>
+        <source>Picture</source>
+        <translation>사진</translation>
+    </message>
+</context>
+<context>
     <name>ImportAction</name>
     <message>
-        <location filename="../../src/safecase/ui/import_action.py" line="+38"/>
+        <location filename="../../src/safecase/ui/import_action.py" line="+37"/>
         <source>Import records</source>
         <translation>기록 가져오기</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+0"/>
         <source>Records (*.json *.jsonl *.csv)</source>
         <translation>기록 (*.json *.jsonl *.csv)</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+9"/>
         <source>Checking the records…</source>
         <translation>기록을 확인하는 중…</translation>
     </message>
@@ -531,7 +764,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/safecase/ui/main_window.py" line="+137"/>
+        <location filename="../../src/safecase/ui/main_window.py" line="+139"/>
         <source>New</source>
         <translation>새로 만들기</translation>
     </message>
@@ -612,9 +845,82 @@
     </message>
 </context>
 <context>
+    <name>MediaViewer</name>
+    <message>
+        <location filename="../../src/safecase/ui/evidence/media_viewer.py" line="+38"/>
+        <source>Video</source>
+        <translation>동영상</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+53"/>
+        <source>Play</source>
+        <translation>재생</translation>
+    </message>
+    <message>
+        <location line="-51"/>
+        <source>Playback position</source>
+        <translation>재생 위치</translation>
+    </message>
+    <message>
+        <location line="+51"/>
+        <source>Pause</source>
+        <translation>일시 정지</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This recording cannot be played here; export it to open it in another program.</source>
+        <translation>이 녹음은 여기에서 재생할 수 없습니다. 내보낸 뒤 다른 프로그램에서 여십시오.</translation>
+    </message>
+</context>
+<context>
+    <name>NoPreview</name>
+    <message>
+        <location filename="../../src/safecase/ui/evidence/viewers.py" line="+77"/>
+        <source>No preview for this type; export it to open it in another program.</source>
+        <translation>이 형식은 미리 볼 수 없습니다. 내보낸 뒤 다른 프로그램에서 여십시오.</translation>
+    </message>
+</context>
+<context>
+    <name>PdfViewer</name>
+    <message>
+        <location line="-38"/>
+        <source>PDF pages</source>
+        <translation>PDF 페이지</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>This PDF is protected by a password; export it to open it in another program.</source>
+        <translation>이 PDF는 비밀번호로 보호되어 있습니다. 내보낸 뒤 다른 프로그램에서 여십시오.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This PDF could not be read; export it to open it in another program.</source>
+        <translation>이 PDF를 읽을 수 없습니다. 내보낸 뒤 다른 프로그램에서 여십시오.</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewDialog</name>
+    <message>
+        <location filename="../../src/safecase/ui/evidence/preview.py" line="+62"/>
+        <source>Evidence preview</source>
+        <translation>증거 미리 보기</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Decrypting…</source>
+        <translation>복호화 중…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Preview status</source>
+        <translation>미리 보기 상태</translation>
+    </message>
+</context>
+<context>
     <name>RecordEditor</name>
     <message>
-        <location filename="../../src/safecase/ui/editors/base.py" line="+89"/>
+        <location filename="../../src/safecase/ui/editors/base.py" line="+94"/>
         <source>Save status</source>
         <translation>저장 상태</translation>
     </message>
@@ -639,12 +945,12 @@
         <translation>저장하지 않은 임시 저장본 버리기</translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+105"/>
         <source>Restored changes not saved yet (draft of %1).</source>
         <translation>복원된 변경 사항이 아직 저장되지 않았습니다 (%1의 임시 저장본).</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+38"/>
         <source>New %1</source>
         <translation>새 %1</translation>
     </message>
@@ -687,6 +993,114 @@
         <translation>
             <numerusform>기록 %n건</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>RecorderWidget</name>
+    <message>
+        <location filename="../../src/safecase/ui/evidence/recorder_widget.py" line="+101"/>
+        <source>&amp;Record</source>
+        <translation>녹음(&amp;R)</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Record</source>
+        <translation>녹음</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Pause</source>
+        <translation>일시 정지(&amp;P)</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Pause</source>
+        <translation>일시 정지</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Res&amp;ume</source>
+        <translation>계속(&amp;U)</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Resume</source>
+        <translation>계속</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Stop</source>
+        <translation>중지(&amp;S)</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Stop and save</source>
+        <translation>중지하고 저장</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Input level</source>
+        <translation>입력 음량</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Recorded time</source>
+        <translation>녹음 시간</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Recording status</source>
+        <translation>녹음 상태</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>Record the interview into this testimony (encrypted as it goes)</source>
+        <translation>면담을 이 증언에 녹음합니다 (녹음과 동시에 암호화)</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>No microphone found. Connect one and reopen this testimony.</source>
+        <translation>마이크를 찾을 수 없습니다. 마이크를 연결한 뒤 이 증언을 다시 여십시오.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The microphone cannot record 16-bit audio. Choose another input in the system settings.</source>
+        <translation>이 마이크는 16비트 오디오를 녹음할 수 없습니다. 시스템 설정에서 다른 입력 장치를 선택하십시오.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The microphone stopped working; what was recorded is being saved.</source>
+        <translation>마이크가 작동을 멈췄습니다. 지금까지 녹음된 내용을 저장하고 있습니다.</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>Could not start recording: %1</source>
+        <translation>녹음을 시작할 수 없습니다: %1</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>The recording reached the longest one file can hold and was saved; record again.</source>
+        <translation>녹음이 한 파일에 담을 수 있는 최대 길이에 도달하여 저장되었습니다. 다시 녹음하십시오.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Saving the recording…</source>
+        <translation>녹음 저장 중…</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Nothing was recorded.</source>
+        <translation>녹음된 내용이 없습니다.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Saved as evidence on this testimony.</source>
+        <translation>이 증언의 증거로 저장되었습니다.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The recording could not be saved now; it is kept and will be recovered after the next unlock.</source>
+        <translation>지금은 녹음을 저장할 수 없습니다. 녹음은 보존되며 다음에 잠금을 해제할 때 복구됩니다.</translation>
     </message>
 </context>
 <context>
@@ -738,6 +1152,16 @@
         <location line="+1"/>
         <source>Open the linked record</source>
         <translation>연결된 기록 열기</translation>
+    </message>
+</context>
+<context>
+    <name>SafeCaseApp</name>
+    <message numerus="yes">
+        <location filename="../../src/safecase/ui/app.py" line="+177"/>
+        <source>Recovered %n interrupted recording(s).</source>
+        <translation>
+            <numerusform>중단된 녹음 %n건을 복구했습니다.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -810,13 +1234,13 @@
 <context>
     <name>SecretTextField</name>
     <message>
-        <location filename="../../src/safecase/ui/editors/contact.py" line="+32"/>
-        <location line="+29"/>
+        <location filename="../../src/safecase/ui/editors/contact.py" line="+33"/>
+        <location line="+33"/>
         <source>Reveal</source>
         <translation>보기</translation>
     </message>
     <message>
-        <location line="-28"/>
+        <location line="-32"/>
         <source>Reveal or hide the contact details</source>
         <translation>연락처 보기 또는 숨기기</translation>
     </message>
@@ -831,7 +1255,7 @@
         <translation>연락처를 잠시 동안만 복사</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+30"/>
         <source>Hide</source>
         <translation>숨기기</translation>
     </message>
@@ -934,9 +1358,17 @@
 <context>
     <name>TestimonyEditor</name>
     <message>
-        <location filename="../../src/safecase/ui/editors/testimony.py" line="+130"/>
+        <location filename="../../src/safecase/ui/editors/testimony.py" line="+154"/>
         <source>Record consent</source>
         <translation>동의 기록</translation>
+    </message>
+</context>
+<context>
+    <name>TextViewer</name>
+    <message>
+        <location filename="../../src/safecase/ui/evidence/viewers.py" line="+14"/>
+        <source>Text of the file</source>
+        <translation>파일 내용</translation>
     </message>
 </context>
 <context>
