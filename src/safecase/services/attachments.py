@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import io
 import random
 import unicodedata
 from collections.abc import Callable
@@ -76,13 +75,26 @@ class AttachmentService:
         return state
 
     def read_bytes(self, attachment_id: str, limit: int) -> bytes:
-        """The whole verified plaintext in memory, for a preview; UsageError if it is larger than ``limit``."""
+        """The whole verified plaintext in memory; UsageError if it is larger than ``limit``."""
+        plain = self.read_plaintext(attachment_id, limit)
+        try:
+            return bytes(plain)
+        finally:
+            plain[:] = bytes(len(plain))
+
+    def read_plaintext(self, attachment_id: str, limit: int) -> bytearray:
+        """The whole verified plaintext in one buffer the caller can overwrite when done (a preview does)."""
         state = self.get(attachment_id)
-        if state.body["size"] > limit:
-            raise UsageError(f"{_name(state)} is too large to preview ({state.body['size']:,} bytes).")
-        buffer = io.BytesIO()
-        self._decrypt_checked(state, HashingSink(buffer, limit=state.body["size"]))
-        return buffer.getvalue()
+        size = state.body["size"]
+        if size > limit:
+            raise UsageError(f"{_name(state)} is too large to preview ({size:,} bytes).")
+        buffer = _FixedBuffer(size)
+        try:
+            self._decrypt_checked(state, HashingSink(buffer, limit=size))
+        except BaseException:
+            buffer.data[:] = bytes(size)
+            raise
+        return buffer.data
 
     def problems(self, sample: int | None = None, seed: int | None = None) -> list[str]:
         """For ``check``: every evidence file (or a random ``sample``) re-hashed; a line per one that fails."""
@@ -306,6 +318,21 @@ class AttachmentService:
     def _session_log(self, action: str, subject: str, detail: str) -> None:
         with self._session.db.transaction():
             self._session.log(action, subject, detail)
+
+
+class _FixedBuffer:
+    """A writer into one preallocated bytearray: no growing, so no stray copies of the plaintext are left to free."""
+
+    def __init__(self, size: int) -> None:
+        self.data = bytearray(size)
+        self._view = memoryview(self.data)
+        self._offset = 0
+
+    def write(self, data: bytes) -> int:
+        end = self._offset + len(data)  # HashingSink's limit keeps this within the buffer
+        self._view[self._offset : end] = data
+        self._offset = end
+        return len(data)
 
 
 def _io_failure(file_name: str, error: OSError) -> SafeCaseError:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from safecase.crypto.age_stream import DecryptionFailed
+from safecase.crypto.age_stream import DecryptionFailed, Writer
 from safecase.errors import SafeCaseError, UsageError, shown
 from safecase.services.metadata_strip import StripResult, not_stripped_note, strip_metadata
 
@@ -39,7 +39,7 @@ class ExportWriteFailed(SafeCaseError):
 class HashingSink:
     """A writer that hashes and counts what it passes on to ``target`` (or nowhere), refusing more than ``limit``."""
 
-    def __init__(self, target: BinaryIO | None = None, limit: int | None = None) -> None:
+    def __init__(self, target: Writer | None = None, limit: int | None = None) -> None:
         self.digest = hashlib.sha256()
         self.size = 0
         self._target = target

@@ -2,8 +2,8 @@
 
 Every viewer reads the one ``QByteArray`` through a ``QBuffer`` that points at it (a QBuffer given an array works
 on that array, without a copy), so there is one block to overwrite. This is best effort: the decoders keep their
-own copies (pixels, text, PDF objects, audio frames) that Qt and Python free without overwriting, and the bytes
-that came from the database thread were a Python object that cannot be overwritten in place.
+own copies (pixels, text, PDF objects, audio frames) that Qt and Python free without overwriting. The buffer the
+database thread decrypts into (``AttachmentService.read_plaintext``) is overwritten as soon as it is copied here.
 """
 
 from __future__ import annotations
