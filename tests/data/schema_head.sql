@@ -93,7 +93,8 @@ CREATE TABLE recordings (
     started_at     TEXT NOT NULL,
     sample_rate    INTEGER NOT NULL,
     channels       INTEGER NOT NULL,
-    sample_bytes   INTEGER NOT NULL          -- bytes per sample: 2 for signed 16-bit PCM
+    sample_bytes   INTEGER NOT NULL,         -- bytes per sample: 2 for signed 16-bit PCM
+    frame_key      BLOB NOT NULL CHECK (length(frame_key) = 32)  -- random per recording
 ) WITHOUT ROWID;
 
 -- table records

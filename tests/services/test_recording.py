@@ -22,7 +22,7 @@ from safecase.services import recording as recording_module
 from safecase.services.attachments import AttachmentService
 from safecase.services.check import check_vault
 from safecase.services.recording import Recorder, recover_interrupted
-from safecase.services.recording_segments import MAGIC, PcmFormat, segment_path
+from safecase.services.recording_segments import MAGIC, PcmFormat, encrypt_frame, segment_path
 from safecase.services.records import RecordService
 from safecase.services.session import VaultSession
 from safecase.services.vault import CreatedVault, VaultService
@@ -158,7 +158,7 @@ def test_each_frame_is_a_standard_age_file(session: VaultSession, recorder: Reco
     done = subprocess.run([AGE or "age", "-d", "-i", str(key_file), str(frame)], capture_output=True, timeout=60)
 
     assert done.returncode == 0, done.stderr
-    assert done.stdout == pcm
+    assert done.stdout == recorder.row.key.seal(0, pcm)  # its MAC, then the PCM
     assert len(stored) == len(MAGIC) + 4 + length
 
 
@@ -247,12 +247,12 @@ def test_a_recording_closed_before_finishing_is_recovered(
     assert check_vault(session).ok
 
 
-def write_frames(session: VaultSession, path: Path, pieces: list[bytes]) -> list[int]:
-    """Append one frame per piece (as the writer thread does); returns where each frame ends."""
+def write_frames(session: VaultSession, recorder: Recorder, pieces: list[bytes], first: int = 0) -> list[int]:
+    """Append one frame per piece as the writer thread does, numbered from ``first``; returns where each ends."""
     ends = []
-    with path.open("ab") as handle:
-        for piece in pieces:
-            ciphertext = session.blobs.encrypt_bytes(piece)
+    with segment_path(session.blobs.folder, recorder.row.blob_name).open("ab") as handle:
+        for number, piece in enumerate(pieces, first):
+            ciphertext = encrypt_frame(session.blobs.encrypt_bytes, recorder.row.key, number, piece)
             handle.write(struct.pack(">I", len(ciphertext)) + ciphertext)
             ends.append(handle.tell())
     return ends
@@ -265,7 +265,7 @@ def test_recovery_keeps_every_frame_before_the_first_damaged_one(
     recorder.close_file()
     path = segment_files(session)[0]
     pieces = [pcm_bytes(0.5, seed=seed) for seed in (1, 2, 3)]
-    ends = write_frames(session, path, pieces)
+    ends = write_frames(session, recorder, pieces)
     if damage == "torn":
         os.truncate(path, ends[2] - 100)
     elif damage == "flipped":
@@ -281,10 +281,14 @@ def test_recovery_keeps_every_frame_before_the_first_damaged_one(
         with path.open("ab") as handle:
             handle.write(b"\x00\x00\x10")
 
-    (state,) = recover_interrupted(session, attachments)
+    problems: list[str] = []
+
+    (state,) = recover_interrupted(session, attachments, on_problem=problems.append)
 
     assert wav_frames(attachments.read_bytes(state.id, LIMIT))[1] == pieces[0] + pieces[1]
     assert segment_files(session) == [] and check_vault(session).ok
+    # A kill leaves the file ending inside its last frame: normal. A whole frame that does not verify is damage.
+    assert len(problems) == (damage in {"flipped", "huge length"})
 
 
 def test_a_row_without_its_file_is_forgotten(

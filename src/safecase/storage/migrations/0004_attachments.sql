@@ -30,11 +30,14 @@ CREATE TABLE attachment_blobs (
 
 -- A recording in progress: its encrypted segment file in blobs/ and what it belongs to. The row goes when the
 -- recording becomes an attachment; a row left behind after a crash is how the app finds the recording to recover.
+-- frame_key authenticates the segment file's frames (HMAC-SHA256): the file is encrypted to the vault's public age
+-- recipient, which others have, so only this key, kept inside the encrypted database, shows a frame is ours.
 CREATE TABLE recordings (
     blob_name      TEXT PRIMARY KEY,
     testimony_id   TEXT NOT NULL REFERENCES records(id),
     started_at     TEXT NOT NULL,
     sample_rate    INTEGER NOT NULL,
     channels       INTEGER NOT NULL,
-    sample_bytes   INTEGER NOT NULL          -- bytes per sample: 2 for signed 16-bit PCM
+    sample_bytes   INTEGER NOT NULL,         -- bytes per sample: 2 for signed 16-bit PCM
+    frame_key      BLOB NOT NULL CHECK (length(frame_key) = 32)  -- random per recording
 ) WITHOUT ROWID;
