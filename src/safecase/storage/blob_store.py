@@ -223,8 +223,12 @@ class BlobStore:
             if not try_lock(fd):
                 return ""
             final = partial.with_name(partial.name.removesuffix(PARTIAL_SUFFIX))
+            committed = is_referenced(final.name) and not os.path.lexists(final)
+            if os.name == "nt":  # Windows renames and removes no open file (and has no lock to keep)
+                os.close(fd)
+                fd = -1
             with contextlib.suppress(OSError):  # a read-only vault stays as it is
-                if is_referenced(final.name) and not os.path.lexists(final):
+                if committed:
                     partial.replace(final)
                     fsutil.fsync_dir(self._folder)
                     return "completed"
@@ -232,4 +236,5 @@ class BlobStore:
                 return "removed"
             return ""
         finally:
-            os.close(fd)
+            if fd >= 0:
+                os.close(fd)

@@ -11,9 +11,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, QObject, QSettings
+from PySide6.QtCore import QLocale, QObject, QSettings, Qt
 from PySide6.QtGui import QClipboard
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from safecase.domain.clock import Clock
 from safecase.services.recording import recover_interrupted
@@ -172,10 +172,19 @@ class SafeCaseApp(QObject):
         """Save recordings a killed app left behind; they simply appear in their testimony's evidence list."""
         self.executor.submit(_recover_recordings, on_success=self._on_recordings_recovered, owner=self)
 
-    def _on_recordings_recovered(self, count: int) -> None:
-        if count and self.main_window is not None:
-            message = self.tr("Recovered %n interrupted recording(s).", "", count)
-            self.main_window.statusBar().showMessage(message, 10_000)
+    def _on_recordings_recovered(self, outcome: tuple[int, list[str]]) -> None:
+        count, problems = outcome
+        if self.main_window is None or not (count or problems):
+            return
+        lines = [self.tr("Recovered %n interrupted recording(s).", "", count)] if count else []
+        if problems:  # damage inside a recording: say so, it is evidence
+            box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Recovered recordings"), "", parent=self.main_window)
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            box.setText("\n".join([*lines, *problems]))
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()
+        else:
+            self.main_window.statusBar().showMessage(lines[0], 10_000)
 
     def _on_language_chosen(self, lang: str) -> None:
         if self.main_window is None or lang == self.language.lang:
@@ -206,10 +215,12 @@ class SafeCaseApp(QObject):
             window.statusBar().showMessage(message, 10_000)
 
 
-def _recover_recordings(context: TaskContext) -> int:
-    """On the database thread, right after unlock."""
+def _recover_recordings(context: TaskContext) -> tuple[int, list[str]]:
+    """On the database thread, right after unlock: how many were saved, and a line per damaged one."""
     workspace = context.workspace
-    return len(recover_interrupted(workspace.session, workspace.attachments))
+    problems: list[str] = []
+    recovered = recover_interrupted(workspace.session, workspace.attachments, on_problem=problems.append)
+    return len(recovered), problems
 
 
 def clear_our_clipboard(qt_app: QApplication) -> None:
