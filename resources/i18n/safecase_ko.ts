@@ -1157,11 +1157,16 @@
 <context>
     <name>SafeCaseApp</name>
     <message numerus="yes">
-        <location filename="../../src/safecase/ui/app.py" line="+177"/>
+        <location filename="../../src/safecase/ui/app.py" line="+179"/>
         <source>Recovered %n interrupted recording(s).</source>
         <translation>
             <numerusform>중단된 녹음 %n건을 복구했습니다.</numerusform>
         </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Recovered recordings</source>
+        <translation>복구된 녹음</translation>
     </message>
 </context>
 <context>
