@@ -8,7 +8,8 @@ from typing import Any
 
 from safecase import __version__
 from safecase.domain.kinds import Kind
-from safecase.services.check import QUICK_SAMPLE
+
+QUICK_CHECK_SAMPLE = 20  # evidence files `check --quick` re-hashes, chosen at random
 
 KINDS = [kind.value for kind in Kind]
 
@@ -74,7 +75,7 @@ def build_parser() -> Parser:
     shred.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     check = add("check", "verify database integrity, the audit chain and every evidence file", json=True)
     check.add_argument(
-        "--quick", action="store_true", help=f"re-hash a random sample of {QUICK_SAMPLE} evidence files, not all"
+        "--quick", action="store_true", help=f"re-hash a random sample of {QUICK_CHECK_SAMPLE} evidence files, not all"
     )
     identity = add("identity", "show this vault's identity and fingerprint", json=True)
     identity.add_argument("--qr", action="store_true", help="also print the fingerprint as a QR code to scan")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import segno
 
 from safecase.cli.context import CliContext
+from safecase.cli.parser import QUICK_CHECK_SAMPLE
 from safecase.errors import ExitCode, UsageError
 from safecase.services.check import CheckReport, check_vault
 from safecase.services.demo import fill_demo_vault
@@ -99,7 +100,8 @@ def check(ctx: CliContext) -> int:
     passphrase = ctx.secrets().passphrase()
     try:
         with ctx.vaults.unlock(ctx.vault_root(), passphrase) as session:
-            report = check_vault(session, quick=bool(ctx.option("quick", False)))
+            sample = QUICK_CHECK_SAMPLE if ctx.option("quick", False) else None
+            report = check_vault(session, evidence_sample=sample)
     except (DamagedDatabaseError, KeyMismatchError):  # the header's AEAD already proved the key right
         pages = ctx.vaults.damaged_pages(ctx.vault_root(), passphrase)
         report = CheckReport(problems=["database pages: " + ("; ".join(pages[:5]) or "the schema is unreadable")])

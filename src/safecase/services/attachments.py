@@ -245,11 +245,9 @@ class AttachmentService:
                 "or location."
             )
         if derivation is not None:
-            original = self.get(derivation.original_id)
+            self.get(derivation.original_id)  # it must be an evidence file of this vault
             if derivation.copy_role not in {"working", "redacted"}:
                 raise UsageError("A derived copy is a working or a redacted copy; use --copy-role working|redacted.")
-            if original.id == target.id:
-                raise UsageError("Attach the derived copy to the record the original belongs to, not to the file.")
         return target
 
     def _on_block(self, source: EvidenceSource, progress: Progress | None) -> Callable[[bytes], None]:

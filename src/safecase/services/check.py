@@ -29,11 +29,8 @@ class CheckReport:
         return not self.problems
 
 
-QUICK_SAMPLE = 20  # evidence files re-hashed by a quick check, chosen at random
-
-
-def check_vault(session: VaultSession, *, quick: bool = False) -> CheckReport:
-    """Every check; ``quick`` re-hashes a random sample of the evidence files instead of all of them."""
+def check_vault(session: VaultSession, *, evidence_sample: int | None = None) -> CheckReport:
+    """Every check; with ``evidence_sample``, only that many evidence files (chosen at random) are re-hashed."""
     report = CheckReport()
     steps: tuple[tuple[str, Callable[[VaultSession], str]], ...] = (
         ("database pages", lambda s: integrity.damaged_pages(s.db)),
@@ -43,7 +40,7 @@ def check_vault(session: VaultSession, *, quick: bool = False) -> CheckReport:
         ("search index", lambda s: integrity.search_index_problems(s.db)),
         ("audit chain", _audit),
         ("history against audit chain", lambda s: integrity.versions_missing_from_audit(s.db)),
-        ("evidence files" + (" (sample)" if quick else ""), lambda s: _evidence(s, quick)),
+        ("evidence files" + (" (sample)" if evidence_sample else ""), lambda s: _evidence(s, evidence_sample)),
     )
     for name, step in steps:
         try:
@@ -57,8 +54,8 @@ def check_vault(session: VaultSession, *, quick: bool = False) -> CheckReport:
     return report
 
 
-def _evidence(session: VaultSession, quick: bool) -> str:
-    problems = AttachmentService(session).problems(sample=QUICK_SAMPLE if quick else None)
+def _evidence(session: VaultSession, sample: int | None) -> str:
+    problems = AttachmentService(session).problems(sample=sample)
     if not problems:
         return ""
     more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
