@@ -18,7 +18,7 @@ import pytest
 
 from safecase.domain.kinds import Kind
 from safecase.errors import NotFoundError, UsageError
-from safecase.services import recording as recording_module
+from safecase.services import recording_writer as recording_module
 from safecase.services.attachments import AttachmentService
 from safecase.services.check import check_vault
 from safecase.services.recording import Recorder, recover_interrupted

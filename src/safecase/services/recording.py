@@ -16,21 +16,19 @@ reports damage that cost more than a torn last frame. A recording that cannot be
 Threads: ``Recorder.start``, ``finish``, ``discard`` and ``recover_interrupted`` use the database and run on its
 thread (the app's database executor); ``append`` and the read-only properties may be called from any thread (the
 GUI's); the writer thread touches only the segment file.
+
+This module holds the public API, :class:`Recorder` and :func:`recover_interrupted`; the writer thread is in
+:mod:`safecase.services.recording_writer`, the ``recordings`` rows and saving as an attachment in
+:mod:`safecase.services.recording_store`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import logging
 import os
 import secrets
 import threading
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import datetime
-from pathlib import Path
-from typing import Any, BinaryIO
+from collections.abc import Callable
 
 from safecase.domain.kinds import Kind
 from safecase.errors import IntegrityError, SafeCaseError, UsageError, VaultStateError
@@ -38,11 +36,8 @@ from safecase.services import recording_segments
 from safecase.services.attachments import AttachmentService
 from safecase.services.recording_segments import (
     FRAME_KEY_BYTES,
-    FrameKey,
     PcmFormat,
     SegmentScan,
-    WavStream,
-    append_frame,
     create_segment_file,
     encrypt_frame,
     lock_for_reading,
@@ -50,134 +45,24 @@ from safecase.services.recording_segments import (
     scan,
     segment_path,
 )
+from safecase.services.recording_store import (
+    DISK_FULL,
+    RecordingRow,
+    delete_row,
+    has_row,
+    insert_row,
+    kept_on_disk_errors,
+    read_rows,
+    remove_segment_file,
+    save_as_attachment,
+)
+from safecase.services.recording_writer import FLUSH_INTERVAL_S, FrameWriter, RecordingWriteFailed
 from safecase.services.records import RecordService
 from safecase.services.session import VaultSession
-from safecase.storage import fsutil
 from safecase.storage.blob_store import NAME_PATTERN, RECORDING_SUFFIX
 from safecase.storage.records import RecordState
 
 log = logging.getLogger(__name__)
-
-FLUSH_INTERVAL_S = 0.5  # a frame at least this often: a kill loses less than a second
-_DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
-
-
-class RecordingWriteFailed(SafeCaseError):
-    def __init__(self, reason: str) -> None:
-        super().__init__(f"The recording stopped: it could not be written to the vault's folder ({reason}).")
-
-
-class RecordingKept(SafeCaseError):
-    """A recording could not be saved because of the disk; its row and segment file stay for the next recovery."""
-
-    def __init__(self, what: str, error: OSError) -> None:
-        if error.errno in _DISK_FULL:
-            super().__init__(
-                f"{what} could not be saved because the disk is full. It is kept and will be saved once you free "
-                "some space and reopen the vault (or run `safecase attachment recover`)."
-            )
-        else:
-            super().__init__(
-                f"{what} could not be saved ({error.strerror or type(error).__name__}). It is kept and will be "
-                "saved the next time the vault is opened; if this repeats, check the disk."
-            )
-
-
-@dataclass(frozen=True)
-class RecordingRow:
-    """A row of ``recordings``: a recording in progress, or one a crash interrupted."""
-
-    blob_name: str
-    testimony_id: str
-    started_at: str
-    pcm: PcmFormat
-    frame_key: bytes = field(repr=False)
-
-    @property
-    def key(self) -> FrameKey:
-        return FrameKey(self.frame_key, self.blob_name)
-
-
-class _FrameWriter:
-    """The background thread that turns buffered PCM into encrypted, fsynced frames of the segment file."""
-
-    def __init__(self, fd: int, seal: Callable[[int, bytes], bytes], pcm: PcmFormat, interval_s: float) -> None:
-        self._fd = fd
-        self._seal = seal
-        self._pcm = pcm
-        self._interval_s = interval_s
-        self._threshold = max(pcm.frame_bytes, int(pcm.bytes_per_second * interval_s))
-        self._changed = threading.Condition()
-        self._buffer = bytearray()
-        self._accepted = 0
-        self._frames = 0
-        self._closing = False
-        self._good_size = os.fstat(fd).st_size
-        self.failure: RecordingWriteFailed | None = None
-        self._thread = threading.Thread(target=self._run, name="safecase-recording", daemon=True)
-        self._thread.start()
-
-    @property
-    def accepted(self) -> int:
-        with self._changed:
-            return self._accepted
-
-    @property
-    def frames_written(self) -> int:
-        """How many frames are in the file, complete and fsynced."""
-        with self._changed:
-            return self._frames
-
-    @property
-    def is_full(self) -> bool:
-        with self._changed:
-            return self._accepted >= self._pcm.max_data_bytes
-
-    def push(self, pcm: bytes) -> None:
-        with self._changed:
-            if self._closing or self.failure is not None:
-                return
-            room = self._pcm.max_data_bytes - self._accepted
-            taken = pcm[:room]
-            self._buffer += taken
-            self._accepted += len(taken)
-            if len(self._buffer) >= self._threshold:
-                self._changed.notify()
-
-    def close(self) -> None:
-        """Write what is buffered (whole sample frames) and stop the thread."""
-        with self._changed:
-            self._closing = True
-            self._changed.notify()
-        self._thread.join()
-
-    def _run(self) -> None:
-        while True:
-            with self._changed:
-                self._changed.wait_for(lambda: self._closing or len(self._buffer) >= self._threshold, self._interval_s)
-                usable = len(self._buffer) - len(self._buffer) % self._pcm.frame_bytes
-                data = bytes(self._buffer[:usable])
-                del self._buffer[:usable]
-                closing = self._closing
-            step = self._pcm.max_frame_pcm_bytes  # a disk that stalled for long leaves more than one frame holds
-            for start in range(0, len(data), step):
-                if self.failure is None:
-                    self._write(data[start : start + step])
-            if closing:
-                return
-
-    def _write(self, data: bytes) -> None:
-        try:
-            append_frame(self._fd, self._seal(self._frames, data))
-            self._good_size = os.fstat(self._fd).st_size
-        except OSError as error:
-            log.error("recording frame not written: %s", type(error).__name__)
-            with contextlib.suppress(OSError):
-                os.ftruncate(self._fd, self._good_size)  # so that later readers see whole frames only
-            self.failure = RecordingWriteFailed(error.strerror or type(error).__name__)
-            return
-        with self._changed:
-            self._frames += 1
 
 
 class Recorder:
@@ -190,7 +75,7 @@ class Recorder:
         self._fd: int | None = fd
         self._fd_lock = threading.Lock()  # close_file (GUI thread) may meet finish (database thread)
         key, encrypt = row.key, session.blobs.encrypt_bytes
-        self._writer = _FrameWriter(
+        self._writer = FrameWriter(
             fd, lambda number, pcm: encrypt_frame(encrypt, key, number, pcm), row.pcm, FLUSH_INTERVAL_S
         )
 
@@ -214,16 +99,16 @@ class Recorder:
             name, fd = create_segment_file(folder)
         except OSError as error:
             log.error("recording file not created: %s", type(error).__name__)
-            if error.errno in _DISK_FULL:
+            if error.errno in DISK_FULL:
                 raise SafeCaseError("The recording could not start: the disk is full. Free some space.") from None
             raise RecordingWriteFailed(error.strerror or type(error).__name__) from None
         row = RecordingRow(name, testimony_id, session.now_iso(), pcm, secrets.token_bytes(FRAME_KEY_BYTES))
         try:
             with session.db.transaction():
-                _insert_row(session, row)
+                insert_row(session, row)
                 session.log("recording.started", testimony_id)
         except BaseException:
-            _remove_file(folder, name, release=lambda: os.close(fd))
+            remove_segment_file(folder, name, release=lambda: os.close(fd))
             raise
         return cls(session, attachments, row, fd)
 
@@ -262,7 +147,7 @@ class Recorder:
         if recording_segments.CLOSE_BEFORE_RENAME:
             self._release()  # the file is removed at the end, which Windows refuses while it is open
         try:
-            with _kept_on_disk_errors("The recording"):
+            with kept_on_disk_errors("The recording"):
                 return self._convert(description)
         finally:
             self._release()
@@ -272,9 +157,9 @@ class Recorder:
         self._stop_writer()
         try:
             with self._session.db.transaction():
-                _delete_row(self._session, self.row.blob_name)
+                delete_row(self._session, self.row.blob_name)
                 self._session.log("recording.discarded", self.row.testimony_id)
-            _remove_file(self._session.blobs.folder, self.row.blob_name, release=self._release)
+            remove_segment_file(self._session.blobs.folder, self.row.blob_name, release=self._release)
         finally:
             self._release()
 
@@ -310,7 +195,9 @@ class Recorder:
                     "The recording file was damaged or altered while recording. It is kept: the part before the "
                     "damage is saved the next time the vault is unlocked."
                 )
-            return _save(self._session, self._attachments, self.row, handle, found, "recording", description)
+            return save_as_attachment(
+                self._session, self._attachments, self.row, handle, found, "recording", description
+            )
 
 
 def recover_interrupted(
@@ -327,9 +214,9 @@ def recover_interrupted(
     """
     report = on_problem or (lambda message: None)
     recovered = []
-    for row in _rows(session):
+    for row in read_rows(session):
         try:
-            with _kept_on_disk_errors(f"The recording interrupted in testimony {row.testimony_id}"):
+            with kept_on_disk_errors(f"The recording interrupted in testimony {row.testimony_id}"):
                 state = _recover_one(session, attachments, row, report)
         except SafeCaseError as error:
             log.warning("an interrupted recording could not be recovered: %s", type(error).__name__)
@@ -350,13 +237,13 @@ def _recover_one(
         handle = open_segment_file(segment_path(session.blobs.folder, row.blob_name))
     except FileNotFoundError:
         with session.db.transaction():
-            _delete_row(session, row.blob_name)
+            delete_row(session, row.blob_name)
         return None
     with handle:  # closing releases the lock, after the file is gone
         if not lock_for_reading(handle):
             return None
         found = scan(handle, session.blobs.decrypt_bytes, row.key, row.pcm)
-        state = _save(session, attachments, row, handle, found, "recovered_recording", "")
+        state = save_as_attachment(session, attachments, row, handle, found, "recovered_recording", "")
     if found.damaged:
         log.warning("an interrupted recording was damaged; its end was not recovered")
         report(_damage_message(row, found))
@@ -374,110 +261,6 @@ def _damage_message(row: RecordingRow, found: SegmentScan) -> str:
     )
 
 
-def _save(
-    session: VaultSession,
-    attachments: AttachmentService,
-    row: RecordingRow,
-    handle: BinaryIO,
-    found: SegmentScan,
-    source: str,
-    description: str,
-) -> RecordState | None:
-    """Attach the PCM of the frames ``found`` in ``handle`` as a WAV file, then forget the recording."""
-    state = None
-    if found.data_bytes:
-        extra: dict[str, Any] = {"source": source, "duration_ms": row.pcm.duration_ms(found.data_bytes)}
-        if description.strip():
-            extra["description"] = description
-        # attach_stream only calls read(n), which WavStream provides.
-        wav = WavStream(handle, session.blobs.decrypt_bytes, row.key, row.pcm, found)
-        try:
-            state = attachments.attach_stream(
-                row.testimony_id,
-                wav,
-                _file_name(row.started_at),
-                extra,
-                on_commit=lambda: _delete_row(session, row.blob_name),
-            )
-        except SafeCaseError as error:
-            # The intake words a failing disk for files taken in from outside ("copy the file again"); a
-            # recording is kept instead, which _kept_on_disk_errors says.
-            if isinstance(error.__context__, OSError):
-                raise error.__context__ from None
-            raise
-    else:
-        with session.db.transaction():
-            _delete_row(session, row.blob_name)
-    _remove_file(session.blobs.folder, row.blob_name, release=handle.close)
-    return state
-
-
-@contextlib.contextmanager
-def _kept_on_disk_errors(what: str) -> Iterator[None]:
-    """Turn a failure of the disk while saving into a one-line error; nothing is removed before the commit."""
-    try:
-        yield
-    except OSError as error:
-        log.error("a recording could not be saved: %s", type(error).__name__)
-        raise RecordingKept(what, error) from None
-
-
-def _file_name(started_at: str) -> str:
-    started = datetime.fromisoformat(started_at.replace("Z", "+00:00")).astimezone()
-    return started.strftime("Recording %Y-%m-%d %H-%M.wav")
-
-
-def _rows(session: VaultSession) -> list[RecordingRow]:
-    rows = session.db.query_all(
-        "SELECT blob_name, testimony_id, started_at, sample_rate, channels, sample_bytes, frame_key FROM recordings"
-        " ORDER BY started_at, blob_name"
-    )
-    return [
-        RecordingRow(name, testimony, started, PcmFormat(rate, ch, width), bytes(key))
-        for name, testimony, started, rate, ch, width, key in rows
-    ]
-
-
-def _insert_row(session: VaultSession, row: RecordingRow) -> None:
-    session.db.execute(
-        "INSERT INTO recordings (blob_name, testimony_id, started_at, sample_rate, channels, sample_bytes, frame_key)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
-            row.blob_name,
-            row.testimony_id,
-            row.started_at,
-            row.pcm.sample_rate,
-            row.pcm.channels,
-            row.pcm.sample_bytes,
-            row.frame_key,
-        ),
-    )
-
-
-def _delete_row(session: VaultSession, blob_name: str) -> None:
-    session.db.execute("DELETE FROM recordings WHERE blob_name = ?", (blob_name,))
-
-
-def _remove_file(folder: Path, name: str, release: Callable[[], None]) -> None:
-    """Remove a segment file, then ``release`` what holds it open (and locked).
-
-    On POSIX the lock goes only once the file is gone, so no other process sees a state in between; Windows removes
-    no open file (and has no locks), so there it is released first. A file that cannot be removed is only logged:
-    its row is gone, so the next recovery removes it.
-    """
-    closed_first = recording_segments.CLOSE_BEFORE_RENAME
-    if closed_first:
-        release()
-    try:
-        segment_path(folder, name).unlink(missing_ok=True)
-        fsutil.fsync_dir(folder)
-    except OSError as error:
-        log.warning("a recording file was not removed: %s", type(error).__name__)
-    finally:
-        if not closed_first:
-            release()
-
-
 def _remove_orphan_files(session: VaultSession) -> None:
     folder = session.blobs.folder
     if not folder.is_dir():
@@ -493,13 +276,9 @@ def _remove_orphan_files(session: VaultSession) -> None:
         with handle:
             # Checked under the lock: a live recording locks its file before its row exists.
             try:
-                orphan = lock_for_reading(handle) and not _has_row(session, name)
+                orphan = lock_for_reading(handle) and not has_row(session, name)
             except OSError as error:
                 log.warning("a recording file could not be checked: %s", type(error).__name__)
                 continue
             if orphan:
-                _remove_file(folder, name, release=handle.close)
-
-
-def _has_row(session: VaultSession, name: str) -> bool:
-    return session.db.query_one("SELECT 1 FROM recordings WHERE blob_name = ?", (name,)) is not None
+                remove_segment_file(folder, name, release=handle.close)
