@@ -77,6 +77,20 @@ def test_a_cancelled_queued_task_never_runs(qtbot: QtBot, executor: DatabaseExec
     assert ran == []
 
 
+def test_cancel_all_leaves_writes_that_survive_a_lock(qtbot: QtBot, executor: DatabaseExecutor) -> None:
+    gate = threading.Event()
+    ran: list[str] = []
+    executor.submit(lambda _context: gate.wait(5))
+    executor.submit(lambda _context: ran.append("a read"))
+    executor.submit(lambda _context: ran.append("a stopped recording's save"), survives_lock=True)
+    done: list[int] = []
+    executor.submit(lambda _context: 1, on_success=done.append, survives_lock=True)
+    executor.cancel_all()
+    gate.set()
+    qtbot.waitUntil(lambda: bool(done))
+    assert ran == ["a stopped recording's save"]
+
+
 def test_a_running_task_sees_cancel(qtbot: QtBot, executor: DatabaseExecutor) -> None:
     started = threading.Event()
 

@@ -100,6 +100,7 @@ class Task(Generic[T]):
     on_progress: Callable[[Progress], None] | None = None
     owner: QObject | None = None
     on_partial: Callable[[Any], None] | None = None
+    survives_lock: bool = False  # a write the user already asked for (saving a stopped recording): a lock waits
     _cancel: threading.Event = field(default_factory=threading.Event)
 
     def cancel(self) -> None:
@@ -144,18 +145,24 @@ class DatabaseExecutor(QObject):
         on_progress: Callable[[Progress], None] | None = None,
         on_partial: Callable[[Any], None] | None = None,
         owner: QObject | None = None,
+        survives_lock: bool = False,
     ) -> Task[T]:
-        """Queue ``operation``; its callbacks run later on the GUI thread, and not at all once ``owner`` is gone."""
-        task = Task(next(self._ids), operation, on_success, on_failure, on_progress, owner, on_partial)
+        """Queue ``operation``; its callbacks run later on the GUI thread, and not at all once ``owner`` is gone.
+
+        ``survives_lock``: ``cancel_all`` (lock, panic) leaves it queued; the workspace closes after it.
+        """
+        task = Task(next(self._ids), operation, on_success, on_failure, on_progress, owner, on_partial, survives_lock)
         self._tasks[task.task_id] = task
         self._set_busy(True)
         self._queue.put(task)
         return task
 
     def cancel_all(self) -> None:
-        """Cancel every queued task and ask the running one to stop (the panic button and lock use this)."""
+        """Cancel every queued task and ask the running one to stop (the panic button and lock use this), except
+        writes submitted with ``survives_lock``."""
         for task in list(self._tasks.values()):
-            task.cancel()
+            if not task.survives_lock:
+                task.cancel()
 
     @property
     def is_busy(self) -> bool:

@@ -78,6 +78,43 @@ def test_a_drop_of_local_files_adds_them_and_refuses_folders_and_remote_links(
     assert "Added market.png." in message
 
 
+def _drag(mime: QMimeData, actions: Qt.DropAction) -> tuple[QDragEnterEvent, QDropEvent]:
+    buttons, modifiers = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    return (
+        QDragEnterEvent(QPoint(10, 10), actions, mime, buttons, modifiers),
+        QDropEvent(QPointF(10, 10), actions, mime, buttons, modifiers),
+    )
+
+
+def test_a_drop_offered_as_a_move_is_taken_as_a_copy(qtbot: QtBot, panel: EvidencePanel, tmp_path: Path) -> None:
+    photo = tmp_path / "river.png"
+    photo.write_bytes(png_bytes())
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(photo))])
+    enter, drop = _drag(mime, Qt.DropAction.CopyAction | Qt.DropAction.MoveAction)
+    drop.setDropAction(Qt.DropAction.MoveAction)  # Shift-drag: the file manager would delete the original
+    QApplication.sendEvent(panel, enter)
+    QApplication.sendEvent(panel, drop)
+    assert drop.isAccepted() and drop.dropAction() == Qt.DropAction.CopyAction
+    wait_for_rows(qtbot, panel, 1)
+    assert photo.exists()
+
+
+def test_a_move_only_drag_and_remote_files_are_not_accepted(panel: EvidencePanel, tmp_path: Path) -> None:
+    photo = tmp_path / "river.png"
+    photo.write_bytes(png_bytes())
+    local = QMimeData()
+    local.setUrls([QUrl.fromLocalFile(str(photo))])
+    enter, _drop = _drag(local, Qt.DropAction.MoveAction)
+    QApplication.sendEvent(panel, enter)
+    assert not enter.isAccepted()
+    remote = QMimeData()
+    remote.setUrls([QUrl("https://example.org/a.jpg"), QUrl("file://otherhost/share/a.jpg")])
+    enter, _drop = _drag(remote, Qt.DropAction.CopyAction)
+    QApplication.sendEvent(panel, enter)
+    assert not enter.isAccepted()
+
+
 def test_the_size_column_is_human(qtbot: QtBot, panel: EvidencePanel, tmp_path: Path) -> None:
     big = tmp_path / "scan.bin"
     big.write_bytes(b"\x00\x01" * 700_000)

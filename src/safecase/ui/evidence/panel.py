@@ -39,6 +39,11 @@ ERROR_STYLE = "color: #b00020; font-weight: 600;"
 VISIBLE_ROWS = 4
 
 
+def _is_local(url: QUrl) -> bool:
+    """A file on this computer: ``file://host/...`` names another machine's share, which is not."""
+    return url.isLocalFile() and not url.host()
+
+
 class EvidencePanel(QFrame):
     """The evidence files of one record; ``set_record`` says which (None: not saved yet)."""
 
@@ -126,7 +131,7 @@ class EvidencePanel(QFrame):
         self.export_button.clicked.connect(self.export_selected)
         self.verify_button.clicked.connect(self.verify_selected)
         self.cancel_button.clicked.connect(self.intake.cancel)
-        self.table.doubleClicked.connect(self._on_table_double_clicked)
+        self.table.activated.connect(self._on_table_activated)  # double-click, or Enter on the row
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.model.loaded.connect(self._on_model_loaded)
         self.model.load_failed.connect(lambda message: self.show_message(message, error=True))
@@ -204,10 +209,10 @@ class EvidencePanel(QFrame):
     def add_urls(self, urls: Sequence[QUrl]) -> None:
         """A drop: local files are added, anything else (web links, remote shares) is refused."""
         self._begin_report()
-        if any(not url.isLocalFile() for url in urls):
+        if not all(_is_local(url) for url in urls):
             refused = self.tr("Only files on this computer can be added. Save the file first, then add it.")
             self._report_intake(refused, failed=True)
-        self._take_in([Path(url.toLocalFile()) for url in urls if url.isLocalFile()])
+        self._take_in([Path(url.toLocalFile()) for url in urls if _is_local(url)])
 
     def _take_in(self, paths: Sequence[Path]) -> None:
         record_id = self.model.record_id
@@ -229,24 +234,29 @@ class EvidencePanel(QFrame):
             self._update_buttons()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self.model.record_id is not None and event.mimeData().hasUrls():
-            event.acceptProposedAction()
-        else:
-            event.ignore()
+        self._accept_as_copy(event)
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if self.model.record_id is not None and event.mimeData().hasUrls():
-            event.acceptProposedAction()
-        else:
-            event.ignore()
+        self._accept_as_copy(event)
 
     def dropEvent(self, event: QDropEvent) -> None:
-        if self.model.record_id is None or not event.mimeData().hasUrls():
-            event.ignore()
+        if not self._accept_as_copy(event):
             return
-        urls = event.mimeData().urls()
-        event.acceptProposedAction()
-        self.add_urls(urls)
+        self.add_urls(event.mimeData().urls())
+
+    def _accept_as_copy(self, event: QDropEvent) -> bool:
+        """Always a copy, never a move: a file manager deletes a moved file's original once the drop returns,
+        before the intake has read it."""
+        wanted = self.model.record_id is not None and event.mimeData().hasUrls()
+        if not wanted or not event.possibleActions() & Qt.DropAction.CopyAction:
+            event.ignore()
+            return False
+        if not any(_is_local(url) for url in event.mimeData().urls()):
+            event.ignore()
+            return False
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
+        return True
 
     def _on_add_button_clicked(self) -> None:
         choose_files_to_add(self, self.add_files)
@@ -370,5 +380,5 @@ class EvidencePanel(QFrame):
         frame = 2 * self.table.frameWidth()
         self.table.setMinimumHeight(header + row_height * min(max(rows, 1), VISIBLE_ROWS) + frame)
 
-    def _on_table_double_clicked(self, _index: QModelIndex) -> None:
+    def _on_table_activated(self, _index: QModelIndex) -> None:
         self.preview_selected()
