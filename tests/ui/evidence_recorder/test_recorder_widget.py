@@ -30,13 +30,18 @@ CHUNK_FRAMES = TONE.sample_rate // 10  # the synthetic input's 100 ms chunks
 class InputMaker:
     """An audio input factory that remembers the input it made, so a test can drive it."""
 
-    def __init__(self, *, autorun: bool = False, problem: InputProblem | None = None) -> None:
+    def __init__(
+        self, *, autorun: bool = False, problem: InputProblem | None = None, fail_on_start: bool = False
+    ) -> None:
         self.autorun = autorun
         self.problem = problem
+        self.fail_on_start = fail_on_start
         self.made: SyntheticAudioInput | None = None
 
     def __call__(self, parent: QObject) -> SyntheticAudioInput:
-        self.made = SyntheticAudioInput(parent, TONE, autorun=self.autorun, problem=self.problem)
+        self.made = SyntheticAudioInput(
+            parent, TONE, autorun=self.autorun, problem=self.problem, fail_on_start=self.fail_on_start
+        )
         return self.made
 
     @property

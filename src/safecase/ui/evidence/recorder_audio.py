@@ -48,14 +48,15 @@ class AudioInput(ABC):
         """Begin delivering PCM to ``on_pcm``; ``on_error`` if the device fails or disappears."""
 
     @abstractmethod
-    def suspend(self) -> None: ...
+    def suspend(self) -> None:
+        """Pause delivering; audio captured before the call is delivered first, before this returns."""
 
     @abstractmethod
     def resume(self) -> None: ...
 
     @abstractmethod
     def stop(self) -> None:
-        """Stop delivering and release the device (safe to call when not started)."""
+        """Deliver what was captured, then stop delivering and release the device (safe when not started)."""
 
 
 AudioInputFactory = Callable[[QObject], AudioInput]
@@ -106,13 +107,16 @@ class QtAudioInput(AudioInput):
 
     def suspend(self) -> None:
         if self._source is not None:
+            self._drain()  # push mode: bytes already captured wait in the device until the next readyRead
             self._source.suspend()
+            self._drain()
 
     def resume(self) -> None:
         if self._source is not None:
             self._source.resume()
 
     def stop(self) -> None:
+        self._drain()
         source, self._source, self._io = self._source, None, None
         self._on_pcm = self._on_error = None
         if source is not None:
@@ -120,6 +124,9 @@ class QtAudioInput(AudioInput):
             source.deleteLater()
 
     def _on_io_ready_read(self) -> None:
+        self._drain()
+
+    def _drain(self) -> None:
         if self._io is None or self._on_pcm is None:
             return
         data = self._io.readAll().data()
@@ -165,7 +172,12 @@ def sine_pcm(first_frame: int, frames: int, pcm: PcmFormat, frequency: float = 4
 
 
 class SyntheticAudioInput(AudioInput):
-    """A sine tone in chunks on a QTimer (or on :meth:`pump`), for tests and demonstrations without a microphone."""
+    """A sine tone in chunks on a QTimer (or on :meth:`pump`), for tests and demonstrations without a microphone.
+
+    :meth:`capture` holds chunks back as a push-mode device does between two readyRead signals; like the real input,
+    ``suspend`` and ``stop`` deliver them first. ``fail_on_start`` reports an error from ``start``, as QAudioSource
+    does when the device cannot be opened.
+    """
 
     def __init__(
         self,
@@ -175,8 +187,11 @@ class SyntheticAudioInput(AudioInput):
         *,
         autorun: bool = True,
         problem: InputProblem | None = None,
+        fail_on_start: bool = False,
     ) -> None:
         self._pcm = pcm
+        self._fail_on_start = fail_on_start
+        self._pending: list[bytes] = []
         self._chunk_frames = pcm.sample_rate * chunk_ms // 1000
         self._problem = problem
         self._autorun = autorun
@@ -198,10 +213,15 @@ class SyntheticAudioInput(AudioInput):
         return self._on_pcm is not None
 
     def start(self, on_pcm: PcmCallback, on_error: ErrorCallback) -> None:
+        self._pending.clear()
+        if self._fail_on_start:
+            on_error()
+            return
         self._on_pcm, self._on_error = on_pcm, on_error
         self.resume()
 
     def suspend(self) -> None:
+        self._drain()
         self._timer.stop()
 
     def resume(self) -> None:
@@ -209,17 +229,33 @@ class SyntheticAudioInput(AudioInput):
             self._timer.start()
 
     def stop(self) -> None:
+        self._drain()
         self._timer.stop()
         self._on_pcm = self._on_error = None
 
     def pump(self, chunks: int = 1) -> None:
-        """Deliver ``chunks`` chunks now (what the timer does every chunk)."""
+        """Deliver ``chunks`` chunks now (what the timer does every chunk), after any held back by :meth:`capture`."""
+        self._drain()
         for _ in range(chunks):
             if self._on_pcm is None:
                 return
-            data = sine_pcm(self.frames_sent, self._chunk_frames, self._pcm)
-            self.frames_sent += self._chunk_frames
-            self._on_pcm(data)
+            self._on_pcm(self._next_chunk())
+
+    def capture(self, chunks: int = 1) -> None:
+        """Capture ``chunks`` chunks without delivering them yet (only a drain or the next pump does)."""
+        if self._on_pcm is not None:
+            self._pending.extend(self._next_chunk() for _ in range(chunks))
+
+    def _next_chunk(self) -> bytes:
+        data = sine_pcm(self.frames_sent, self._chunk_frames, self._pcm)
+        self.frames_sent += self._chunk_frames
+        return data
+
+    def _drain(self) -> None:
+        pending, self._pending = self._pending, []
+        for data in pending:
+            if self._on_pcm is not None:
+                self._on_pcm(data)
 
     def fail(self) -> None:
         """Act as a microphone that was unplugged."""

@@ -1,8 +1,10 @@
 """Record an interview into one testimony: Record, Pause, Resume, Stop, a level meter and the elapsed time.
 
 PCM goes from the audio input straight into a :class:`safecase.services.recording.Recorder`, which encrypts it
-within half a second; no plaintext file exists at any point. Stop saves the recording as evidence on the database
-thread and emits ``saved``.
+within half a second; no plaintext file exists at any point. The input starts on the click: until the Recorder
+arrives from the database thread (which may be busy with a long task), PCM waits in a bounded in-memory buffer and
+is handed over first, so the first words are kept. Stop saves the recording as evidence on the database thread and
+emits ``saved``.
 
 A lock (or closing the editor) while recording: whoever owns the widget calls :meth:`RecorderWidget.flush` from its
 own flush (the testimony editor's ``flush`` runs before a lock closes the vault), which stops the recording and
@@ -12,6 +14,7 @@ segment file is closed and the recording is recovered (``recovered_recording``) 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from enum import Enum, auto
 
@@ -25,7 +28,10 @@ from safecase.ui.evidence.recorder_audio import AudioInput, AudioInputFactory, I
 from safecase.ui.executor import DatabaseExecutor, OperationCancelled, TaskContext
 from safecase.ui.widgets.plain import PlainLabel
 
+log = logging.getLogger(__name__)
+
 TICK_MS = 250
+START_BUFFER_SECONDS = 180  # audio kept in memory while the database thread is busy; beyond it, stop and save
 METER_STEPS = 100
 METER_FALL = 0.6  # the meter falls back to this share of its value each tick, so it does not flicker
 
@@ -59,7 +65,9 @@ class RecorderWidget(QWidget):
     """Records audio into one testimony (see the module docstring for locks and crashes)."""
 
     saved = Signal(str)  # AttachmentId of the recording just saved as evidence on the testimony
-    recording_changed = Signal(bool)  # True from Record until the recording is handed over to be saved
+    # True while the microphone records (from Record, and on Resume); False on Pause, on a failed start and when the
+    # recording is handed over to be saved. Whoever keeps the machine awake holds its idle lock only while True.
+    recording_changed = Signal(bool)
 
     def __init__(
         self,
@@ -76,6 +84,10 @@ class RecorderWidget(QWidget):
         self.destroyed.connect(self._holder.abandon)
         self._state = RecorderState.IDLE
         self._stop_when_started = False
+        self._recording = False  # what recording_changed last said
+        self._start_buffer: list[bytes] = []
+        self._start_buffer_bytes = 0
+        self._start_buffer_limit = 0
         self._tick = QTimer(self)
         self._tick.setInterval(TICK_MS)
         self._tick.timeout.connect(self._on_tick_timeout)
@@ -93,7 +105,7 @@ class RecorderWidget(QWidget):
         if self._state in (RecorderState.RECORDING, RecorderState.PAUSED):
             self._save()
         elif self._state == RecorderState.STARTING:
-            self._stop_when_started = True
+            self._stop_before_started()
 
     # -- layout -------------------------------------------------------------------------------------------------
 
@@ -134,8 +146,8 @@ class RecorderWidget(QWidget):
         self.record_button.setVisible(state in (RecorderState.IDLE, RecorderState.UNAVAILABLE, RecorderState.STARTING))
         self.pause_button.setVisible(state == RecorderState.RECORDING)
         self.resume_button.setVisible(state == RecorderState.PAUSED)
-        self.stop_button.setVisible(state in (RecorderState.RECORDING, RecorderState.PAUSED, RecorderState.SAVING))
-        self.stop_button.setEnabled(state != RecorderState.SAVING)
+        self.stop_button.setVisible(state not in (RecorderState.IDLE, RecorderState.UNAVAILABLE))
+        self.stop_button.setEnabled(state != RecorderState.SAVING and not self._stop_when_started)
         if state not in (RecorderState.RECORDING, RecorderState.PAUSED):
             self.level_meter.setValue(0)
 
@@ -165,14 +177,31 @@ class RecorderWidget(QWidget):
 
     def _on_input_pcm(self, pcm: bytes) -> None:
         recorder = self._holder.recorder
-        if self._state != RecorderState.RECORDING or recorder is None:
+        if self._state == RecorderState.STARTING:
+            self._buffer_before_started(pcm)
+        elif self._state == RecorderState.RECORDING and recorder is not None:
+            recorder.append(pcm)
+        else:
             return
-        recorder.append(pcm)
         self.level_meter.setValue(max(self.level_meter.value(), round(peak_fraction(pcm) * METER_STEPS)))
 
+    def _buffer_before_started(self, pcm: bytes) -> None:
+        if self._stop_when_started:
+            return
+        if self._start_buffer_bytes + len(pcm) > self._start_buffer_limit:
+            self._stop_before_started(
+                self.tr("The vault stayed busy, so recording stopped after three minutes; they will be saved.")
+            )
+            return
+        self._start_buffer.append(pcm)
+        self._start_buffer_bytes += len(pcm)
+
     def _on_input_error(self) -> None:
+        reason = self.tr("The microphone stopped working; what was recorded is being saved.")
         if self._state in (RecorderState.RECORDING, RecorderState.PAUSED):
-            self._save(self.tr("The microphone stopped working; what was recorded is being saved."))
+            self._save(reason)
+        elif self._state == RecorderState.STARTING:
+            self._stop_before_started(reason)
 
     # -- recording ----------------------------------------------------------------------------------------------
 
@@ -188,44 +217,105 @@ class RecorderWidget(QWidget):
             )
 
         self._stop_when_started = False
-        self.message.clear()
+        self._clear_start_buffer()
+        self._start_buffer_limit = pcm.sample_rate * pcm.channels * pcm.sample_bytes * START_BUFFER_SECONDS
         self._set_state(RecorderState.STARTING)
+        if not self._start_input():
+            self._clear_start_buffer()
+            self._set_state(RecorderState.IDLE)
+            if self._check_input():
+                self.message.setText(self.tr("The microphone could not be started."))
+            return  # no recorder was asked for, so there is nothing to save
+        self.message.setText(self.tr("Starting…"))
+        self._set_recording(True)
         # No owner: a recorder that starts after this widget is gone must still be closed (see _on_recorder_started).
         self._executor.submit(start, on_success=self._on_recorder_started, on_failure=self._on_start_failed)
+
+    def _start_input(self) -> bool:
+        """Start the input now; False if it failed at once (raised, or reported an error before returning)."""
+        starting, failed = True, False
+
+        def on_error() -> None:
+            nonlocal failed
+            if starting:
+                failed = True
+            else:
+                self._on_input_error()
+
+        try:
+            self._input.start(self._on_input_pcm, on_error)
+        except Exception:  # a UI boundary: whatever the device raises means "cannot record now"
+            log.exception("the audio input failed to start")
+            failed = True
+        starting = False
+        if failed:
+            self._input.stop()
+        return not failed
+
+    def _set_recording(self, recording: bool) -> None:
+        if recording != self._recording:
+            self._recording = recording
+            self.recording_changed.emit(recording)
+
+    def _stop_before_started(self, reason: str = "") -> None:
+        """Stop the input while the Recorder is still on its way; what was buffered is saved when it arrives."""
+        self._input.stop()
+        self._stop_when_started = True
+        self.message.setText(reason or self.tr("Saving the recording…"))
+        self._show_state()
+
+    def _clear_start_buffer(self) -> None:
+        self._start_buffer.clear()
+        self._start_buffer_bytes = 0
 
     def _on_recorder_started(self, recorder: Recorder) -> None:
         if not shiboken6.isValid(self):
             recorder.close_file()
             return
         self._holder.recorder = recorder
+        for pcm in self._start_buffer:
+            recorder.append(pcm)
+        self._clear_start_buffer()
         self._set_state(RecorderState.RECORDING)
-        self.recording_changed.emit(True)
-        self._input.start(self._on_input_pcm, self._on_input_error)
-        self._tick.start()
         if self._stop_when_started:
-            self._save()
+            self._save(self.message.text())
+            return
+        self.message.setText(self.tr("Recording…"))
+        self._tick.start()
 
     def _on_start_failed(self, error: SafeCaseError) -> None:
         if not shiboken6.isValid(self):
             return
+        self._input.stop()
+        self._clear_start_buffer()
+        self._stop_when_started = False
         self._set_state(RecorderState.IDLE)
-        if not isinstance(error, OperationCancelled):
+        self._set_recording(False)
+        if isinstance(error, OperationCancelled):
+            self.message.clear()
+        else:
             self.message.setText(self.tr("Could not start recording: %1").replace("%1", error.message))
 
     def _on_pause_clicked(self) -> None:
         if self._state == RecorderState.RECORDING:
-            self._input.suspend()
+            self._input.suspend()  # while still RECORDING: a drained chunk captured before the pause is kept
             self._set_state(RecorderState.PAUSED)
             self.level_meter.setValue(0)
+            self.message.setText(self.tr("Paused"))
+            self._set_recording(False)
 
     def _on_resume_clicked(self) -> None:
         if self._state == RecorderState.PAUSED:
             self._set_state(RecorderState.RECORDING)
+            self.message.setText(self.tr("Recording…"))
+            self._set_recording(True)
             self._input.resume()
 
     def _on_stop_clicked(self) -> None:
         if self._state in (RecorderState.RECORDING, RecorderState.PAUSED):
             self._save()
+        elif self._state == RecorderState.STARTING and not self._stop_when_started:
+            self._stop_before_started()
 
     def _on_tick_timeout(self) -> None:
         recorder = self._holder.recorder
@@ -247,7 +337,7 @@ class RecorderWidget(QWidget):
         recorder = self._holder.take()
         self._set_state(RecorderState.SAVING)
         self.message.setText(reason or self.tr("Saving the recording…"))
-        self.recording_changed.emit(False)
+        self._set_recording(False)
         if recorder is None:
             self._set_state(RecorderState.IDLE)
             return
