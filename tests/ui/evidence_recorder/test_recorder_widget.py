@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 import wave
 from collections.abc import Iterator
 
@@ -155,6 +156,22 @@ def test_a_flush_before_a_lock_saves_the_recording_before_the_vault_closes(
 
     assert not maker.input.is_running
     assert run_on(qtbot, unlocked_executor, lambda context: context.has_workspace) is False
+
+
+def test_a_lock_right_after_stop_still_saves_the_recording_as_recorded(
+    qtbot: QtBot, widget: RecorderWidget, maker: InputMaker, unlocked_executor: DatabaseExecutor
+) -> None:
+    start_recording(qtbot, widget)
+    maker.input.pump(7)
+    gate = threading.Event()
+    unlocked_executor.submit(lambda _context: gate.wait(5))  # the database is busy when Stop is pressed
+    with qtbot.waitSignal(widget.saved, timeout=WAIT_MS) as saved:
+        widget.stop_button.click()
+        unlocked_executor.cancel_all()  # the lock comes before the save has run
+        widget.flush()
+        unlocked_executor.submit(lambda context: context.close_workspace())
+        gate.set()
+    assert saved.args and saved.args[0]
 
 
 def test_a_widget_destroyed_while_recording_leaves_the_recording_for_recovery(

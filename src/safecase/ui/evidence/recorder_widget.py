@@ -346,6 +346,7 @@ class RecorderWidget(QWidget):
             lambda context: _finish(context, recorder),
             on_success=self._on_saved,
             on_failure=lambda error: self._on_save_failed(recorder, error),
+            survives_lock=True,  # Stop was pressed: a lock right after must not turn this into a recovery
         )
 
     def _on_saved(self, attachment_id: str | None) -> None:
