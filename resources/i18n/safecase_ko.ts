@@ -485,7 +485,7 @@
 <context>
     <name>EvidencePanel</name>
     <message>
-        <location filename="../../src/safecase/ui/evidence/panel.py" line="+65"/>
+        <location filename="../../src/safecase/ui/evidence/panel.py" line="+70"/>
         <source>Evidence files</source>
         <translation>증거 파일</translation>
     </message>
@@ -566,7 +566,7 @@
         <translation>파일 추가 중…</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+35"/>
         <source>Adding %1 (%2 of %3)…</source>
         <translation>%1 추가 중 (%3개 중 %2번째)…</translation>
     </message>
@@ -998,7 +998,7 @@
 <context>
     <name>RecorderWidget</name>
     <message>
-        <location filename="../../src/safecase/ui/evidence/recorder_widget.py" line="+101"/>
+        <location filename="../../src/safecase/ui/evidence/recorder_widget.py" line="+113"/>
         <source>&amp;Record</source>
         <translation>녹음(&amp;R)</translation>
     </message>
@@ -1068,27 +1068,54 @@
         <translation>이 마이크는 16비트 오디오를 녹음할 수 없습니다. 시스템 설정에서 다른 입력 장치를 선택하십시오.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+17"/>
+        <source>The vault stayed busy, so recording stopped after three minutes; they will be saved.</source>
+        <translation>금고가 계속 사용 중이어서 3분 후 녹음이 중지되었습니다. 녹음된 3분은 저장됩니다.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>The microphone stopped working; what was recorded is being saved.</source>
         <translation>마이크가 작동을 멈췄습니다. 지금까지 녹음된 내용을 저장하고 있습니다.</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+27"/>
+        <source>The microphone could not be started.</source>
+        <translation>마이크를 시작할 수 없습니다.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Starting…</source>
+        <translation>시작하는 중…</translation>
+    </message>
+    <message>
+        <location line="+54"/>
+        <location line="+27"/>
+        <source>Recording…</source>
+        <translation>녹음 중…</translation>
+    </message>
+    <message>
+        <location line="-13"/>
         <source>Could not start recording: %1</source>
         <translation>녹음을 시작할 수 없습니다: %1</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+7"/>
+        <source>Paused</source>
+        <translation>일시 정지됨</translation>
+    </message>
+    <message>
+        <location line="+25"/>
         <source>The recording reached the longest one file can hold and was saved; record again.</source>
         <translation>녹음이 한 파일에 담을 수 있는 최대 길이에 도달하여 저장되었습니다. 다시 녹음하십시오.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="-65"/>
+        <location line="+75"/>
         <source>Saving the recording…</source>
         <translation>녹음 저장 중…</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>Nothing was recorded.</source>
         <translation>녹음된 내용이 없습니다.</translation>
     </message>
