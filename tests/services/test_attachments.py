@@ -11,7 +11,6 @@ import os
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from safecase.services.attachments import AttachmentService, Derivation
 from safecase.services.records import RecordService
 from safecase.services.session import VaultSession
 from tests.factories import make_body
+from tests.leak_scan import file_contains, files_containing, needles_for, scanned_files
 
 PROPERTY = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 PNG_HEAD = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
@@ -273,35 +273,6 @@ def test_a_missing_blob_is_named_and_counts_as_an_integrity_failure(
 # --- nothing in plaintext ---------------------------------------------------------------------------------------
 
 
-def _files_under(folder: Path, changed_since: float | None = None) -> Iterator[Path]:
-    for root, _dirs, names in os.walk(folder):
-        for name in names:
-            path = Path(root) / name
-            try:
-                facts = path.lstat()
-            except OSError:
-                continue
-            if not path.is_file() or path.is_symlink():
-                continue
-            if changed_since is None or max(facts.st_mtime, facts.st_ctime) >= changed_since:
-                yield path
-
-
-def _holds_any(path: Path, needles: list[bytes]) -> bool:
-    overlap = max(len(n) for n in needles)
-    tail = b""
-    try:
-        with path.open("rb") as handle:
-            while block := handle.read(MiB):
-                window = tail + block
-                if any(n in window for n in needles):
-                    return True
-                tail = window[-overlap:]
-    except OSError:
-        return False
-    return False
-
-
 def test_no_plaintext_reaches_the_vault_folder_or_the_temp_folder(
     session: VaultSession, service: AttachmentService, case_id: str, tmp_path: Path
 ) -> None:
@@ -314,15 +285,11 @@ def test_no_plaintext_reaches_the_vault_folder_or_the_temp_folder(
     service.verify(state.id)
     assert service.read_bytes(state.id, limit=len(data)) == data
     session.db.query_one("PRAGMA wal_checkpoint(PASSIVE)")
-    needles = [text.encode(encoding) for text in (marker, token) for encoding in ("utf-8", "utf-16-le")]
-    in_vault = list(_files_under(session.folder.root))
+    needles = needles_for(marker, token)
+    in_vault = list(scanned_files([session.folder.root]))
     wal = session.folder.database.with_name(session.folder.database.name + "-wal")
     assert {session.folder.database, wal} <= set(in_vault) and len(in_vault) >= 5  # + header, its backup, blob
-    vault_hits = [p for p in in_vault if _holds_any(p, needles)]
+    vault_hits = [p for p in in_vault if file_contains(p, needles)]
     assert vault_hits == [], "plaintext found in the vault folder"
-    temp_hits = [
-        p
-        for p in _files_under(Path(tempfile.gettempdir()), changed_since=started)
-        if p != source and _holds_any(p, needles)
-    ]
+    temp_hits = files_containing([Path(tempfile.gettempdir())], needles, changed_since=started, exclude={source})
     assert temp_hits == [], "plaintext found in the temp folder"

@@ -11,7 +11,6 @@ import struct
 import subprocess
 import time
 import wave
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -51,23 +50,6 @@ def pcm_bytes(seconds: float, pcm: PcmFormat = MONO, seed: int = 0) -> bytes:
 def wav_frames(data: bytes) -> tuple[wave._wave_params, bytes]:
     with wave.open(io.BytesIO(data), "rb") as reader:
         return reader.getparams(), reader.readframes(reader.getnframes())
-
-
-@pytest.fixture
-def attachments(session: VaultSession) -> AttachmentService:
-    return AttachmentService(session)
-
-
-@pytest.fixture
-def testimony_id(session: VaultSession) -> str:
-    return make_testimony(session)
-
-
-@pytest.fixture
-def recorder(session: VaultSession, attachments: AttachmentService, testimony_id: str) -> Iterator[Recorder]:
-    started = Recorder.start(session, attachments, testimony_id, RATE, 1)
-    yield started
-    started.close_file()
 
 
 def append_in_chunks(recorder: Recorder, pcm: bytes, chunk: int = 3_200) -> None:

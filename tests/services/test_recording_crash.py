@@ -24,6 +24,7 @@ from safecase.services.check import check_vault
 from safecase.services.recording import recover_interrupted
 from safecase.services.vault import CreatedVault, VaultService
 from tests.conftest import PASSPHRASE
+from tests.leak_scan import files_containing
 from tests.services import recording_child as child
 from tests.services.test_recording import make_testimony
 
@@ -66,21 +67,6 @@ def kill_after(process: subprocess.Popen[str], appended_bytes: int) -> int:
     return reported
 
 
-def files_holding(marker: bytes, folders: list[Path], since: float) -> list[Path]:
-    """Regular files under ``folders`` changed since ``since`` that contain ``marker``."""
-    found = []
-    for folder in folders:
-        for path in folder.rglob("*"):
-            try:
-                if path.is_symlink() or not path.is_file() or path.stat().st_mtime < since:
-                    continue
-                if marker in path.read_bytes():
-                    found.append(path)
-            except OSError:
-                continue
-    return found
-
-
 def test_a_killed_recording_is_recovered_up_to_its_last_second_with_no_plaintext_on_disk(
     tmp_path: Path, vaults: VaultService, created_vault: CreatedVault, clock: FakeClock
 ) -> None:
@@ -115,4 +101,4 @@ def test_a_killed_recording_is_recovered_up_to_its_last_second_with_no_plaintext
     assert report.ok, report.problems
     assert rows == [] and not list(created_vault.folder.glob("blobs/*.recording"))
     folders = [created_vault.folder, child_tmp, Path(tempfile.gettempdir())]
-    assert files_holding(child.marker(), folders, began) == []
+    assert files_containing(folders, [child.marker()], changed_since=began) == []

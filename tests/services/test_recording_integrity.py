@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import struct
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyrage
@@ -34,23 +33,6 @@ from tests.services.test_recording import (
     wav_frames,
     write_frames,
 )
-
-
-@pytest.fixture
-def attachments(session: VaultSession) -> AttachmentService:
-    return AttachmentService(session)
-
-
-@pytest.fixture
-def testimony_id(session: VaultSession) -> str:
-    return make_testimony(session)
-
-
-@pytest.fixture
-def recorder(session: VaultSession, attachments: AttachmentService, testimony_id: str) -> Iterator[Recorder]:
-    started = Recorder.start(session, attachments, testimony_id, RATE, 1)
-    yield started
-    started.close_file()
 
 
 def forged_frame(session: VaultSession, plaintext: bytes) -> bytes:

@@ -8,7 +8,7 @@ import fcntl
 import os
 import struct
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -26,7 +26,6 @@ from safecase.storage.blob_store import new_blob_name
 from tests.services.test_recording import (
     LIMIT,
     RATE,
-    make_testimony,
     pcm_bytes,
     recording_rows,
     segment_files,
@@ -34,23 +33,6 @@ from tests.services.test_recording import (
 )
 
 HANG_TIMEOUT_S = 10
-
-
-@pytest.fixture
-def attachments(session: VaultSession) -> AttachmentService:
-    return AttachmentService(session)
-
-
-@pytest.fixture
-def testimony_id(session: VaultSession) -> str:
-    return make_testimony(session)
-
-
-@pytest.fixture
-def recorder(session: VaultSession, attachments: AttachmentService, testimony_id: str) -> Iterator[Recorder]:
-    started = Recorder.start(session, attachments, testimony_id, RATE, 1)
-    yield started
-    started.close_file()
 
 
 def saved_pcm(attachments: AttachmentService, state: Any) -> bytes:

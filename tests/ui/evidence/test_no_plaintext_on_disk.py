@@ -8,7 +8,6 @@ import struct
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import shiboken6
@@ -18,11 +17,11 @@ from safecase.services.vault import CreatedVault
 from safecase.ui.evidence.media_viewer import MediaViewer
 from safecase.ui.evidence.panel import EvidencePanel
 from safecase.ui.evidence.preview import PreviewDialog
+from tests.leak_scan import file_contains, needles_for, scanned_files
 from tests.ui.evidence.conftest import Attach
 from tests.ui.evidence.samples import png_bytes, reload, select, wav_bytes
 from tests.ui.helpers import WAIT_MS
 
-CHUNK = 1 << 20
 # The previewed files are a few kilobytes: a copy of one is far smaller than this. Bigger files that changed in the
 # shared temporary folder meanwhile belong to other programs, and reading them would only make the test slow.
 MAX_SCANNED_BYTES = 64 << 20
@@ -37,32 +36,6 @@ def wav_with_note(note: bytes) -> bytes:
     chunk = b"note" + struct.pack("<I", len(note)) + note
     body = plain[8:data_at] + chunk + plain[data_at:]
     return b"RIFF" + struct.pack("<I", len(body)) + body
-
-
-def files_under(folder: Path, since: float | None) -> Iterator[Path]:
-    for path in folder.rglob("*"):
-        try:
-            facts = path.lstat()
-            recent = since is None or facts.st_mtime >= since
-            if path.is_file() and not path.is_symlink() and recent and facts.st_size <= MAX_SCANNED_BYTES:
-                yield path
-        except OSError:
-            continue  # gone, or not ours to read
-
-
-def contains_any(path: Path, needles: tuple[bytes, ...]) -> bool:
-    overlap = max(len(needle) for needle in needles)
-    tail = b""
-    try:
-        with path.open("rb") as handle:
-            while block := handle.read(CHUNK):
-                window = tail + block
-                if any(needle in window for needle in needles):
-                    return True
-                tail = window[-overlap:]
-    except OSError:
-        return False
-    return False
 
 
 def preview(qtbot: QtBot, panel: EvidencePanel, attach: Attach, path: Path) -> PreviewDialog:
@@ -101,13 +74,13 @@ def test_previews_leave_no_plaintext_on_disk(
     for name in ("statement.txt", "photo.png", "interview.wav"):
         show_and_close(qtbot, preview(qtbot, panel, attach, sources / name))
 
-    needles = (marker.encode("utf-8"), marker.encode("utf-16-le"), marker.encode("utf-16-be"))
+    needles = needles_for(marker)
     ours = {sources / name for name in ("statement.txt", "photo.png", "interview.wav")}
     scanned = [
-        *files_under(created_vault.folder, None),
-        *files_under(tmp_path, None),
-        *files_under(Path(tempfile.gettempdir()), started),  # shared with other programs: what changed meanwhile
+        *scanned_files([created_vault.folder, tmp_path], max_bytes=MAX_SCANNED_BYTES),
+        # shared with other programs: what changed meanwhile
+        *scanned_files([Path(tempfile.gettempdir())], changed_since=started, max_bytes=MAX_SCANNED_BYTES),
     ]
     assert any(path.parent.name == "blobs" for path in scanned)  # the encrypted files were looked at too
-    leaks = {path for path in scanned if path not in ours and contains_any(path, needles)}
+    leaks = {path for path in scanned if path not in ours and file_contains(path, needles)}
     assert leaks == set()
