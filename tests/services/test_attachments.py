@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -274,9 +273,13 @@ def test_a_missing_blob_is_named_and_counts_as_an_integrity_failure(
 
 
 def test_no_plaintext_reaches_the_vault_folder_or_the_temp_folder(
-    session: VaultSession, service: AttachmentService, case_id: str, tmp_path: Path
+    session: VaultSession, service: AttachmentService, case_id: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    started = time.time() - 2
+    private_temp = tmp_path / "temp"  # every temporary file of this process goes here, so all of it is scanned
+    private_temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(private_temp))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # gettempdir() reads TMPDIR again
+    assert Path(tempfile.gettempdir()) == private_temp
     token = uuid.uuid4().hex
     marker = f"SC-LEAK-{token}-증언 녹취 원본"
     data = (marker + "\n").encode("utf-8") * 2000 + marker.encode("utf-16-le") * 100
@@ -291,5 +294,4 @@ def test_no_plaintext_reaches_the_vault_folder_or_the_temp_folder(
     assert {session.folder.database, wal} <= set(in_vault) and len(in_vault) >= 5  # + header, its backup, blob
     vault_hits = [p for p in in_vault if file_contains(p, needles)]
     assert vault_hits == [], "plaintext found in the vault folder"
-    temp_hits = files_containing([Path(tempfile.gettempdir())], needles, changed_since=started, exclude={source})
-    assert temp_hits == [], "plaintext found in the temp folder"
+    assert files_containing([private_temp], needles) == [], "plaintext found in the temp folder"
