@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from safecase.domain.media_types import extension_for
+from safecase.errors import shown
 from safecase.services.evidence_export import STRIPPABLE_TYPES, ExportResult
 from safecase.services.metadata_strip import StripResult
 from safecase.storage.records import RecordState
@@ -64,7 +65,7 @@ class ExportDialog(QDialog):
         self.attachment = attachment
         body = attachment.body
         self.setWindowTitle(self.tr("Export evidence file"))
-        self.name_label = PlainLabel(body["file_name"], self)
+        self.name_label = PlainLabel(shown(body["file_name"]), self)
         self.name_label.setStyleSheet("font-weight: 600;")
         self.warning_label = PlainLabel(
             self.tr(

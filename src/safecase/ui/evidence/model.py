@@ -23,7 +23,7 @@ from PySide6.QtCore import (
 
 from safecase.domain import vocabulary as v
 from safecase.domain.media_types import describe
-from safecase.errors import SafeCaseError
+from safecase.errors import SafeCaseError, shown
 from safecase.storage.records import RecordState
 from safecase.ui.executor import DatabaseExecutor, Task, TaskContext
 
@@ -175,7 +175,7 @@ class EvidenceModel(QAbstractTableModel):
         if column is Column.TYPE:
             return describe(body["media_type"], self._lang)
         if column is Column.FILE_NAME:
-            return str(body["file_name"])
+            return shown(str(body["file_name"]))
         if column is Column.SIZE:
             return human_size(int(body["size"]))
         if column is Column.SHA256:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from safecase.errors import SafeCaseError
+from safecase.errors import SafeCaseError, shown
 from safecase.services.evidence_export import ExportResult
 from safecase.storage.records import RecordState
 from safecase.ui.evidence.export_dialog import ExportDialog, export_message
@@ -315,7 +315,7 @@ class EvidencePanel(QFrame):
 
     def export(self, attachment: RecordState, destination: Path, *, strip: bool) -> None:
         attachment_id = attachment.id
-        self.show_message(self.tr("Exporting %1…").replace("%1", attachment.body["file_name"]))
+        self.show_message(self.tr("Exporting %1…").replace("%1", shown(attachment.body["file_name"])))
         self._executor.submit(
             lambda context: context.workspace.attachments.export(attachment_id, destination, strip=strip),
             on_success=self._on_exported,
@@ -328,7 +328,7 @@ class EvidencePanel(QFrame):
         if state is None:
             return
         attachment_id = state.id
-        self.show_message(self.tr("Verifying %1…").replace("%1", state.body["file_name"]))
+        self.show_message(self.tr("Verifying %1…").replace("%1", shown(state.body["file_name"])))
         self._executor.submit(
             lambda context: context.workspace.attachments.verify(attachment_id),
             on_success=self._on_verified,
@@ -346,7 +346,7 @@ class EvidencePanel(QFrame):
 
     def _on_verified(self, state: RecordState) -> None:
         text = self.tr("%1 is intact: it matches the SHA-256 taken at intake,\n%2")
-        self.show_message(text.replace("%2", state.body["sha256"]).replace("%1", state.body["file_name"]))
+        self.show_message(text.replace("%2", state.body["sha256"]).replace("%1", shown(state.body["file_name"])))
 
     def _on_action_failed(self, error: SafeCaseError) -> None:
         self.show_message(error.message, error=True)

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from safecase.domain.media_types import PreviewClass, describe, preview_class
-from safecase.errors import SafeCaseError
+from safecase.errors import SafeCaseError, shown
 from safecase.storage.records import RecordState
 from safecase.ui.evidence.media_viewer import MediaViewer
 from safecase.ui.evidence.model import human_size
@@ -70,7 +70,7 @@ class PreviewDialog(QDialog):
 
     def _build(self, lang: str) -> None:
         body = self.attachment.body
-        self.name_label = PlainLabel(body["file_name"], self)
+        self.name_label = PlainLabel(shown(body["file_name"]), self)
         self.name_label.setStyleSheet("font-size: 13pt; font-weight: 600;")
         facts = (describe(body["media_type"], lang), human_size(body["size"]), f"SHA-256 {body['sha256'][:12]}")
         self.details_label = PlainLabel(" · ".join(facts), self)
