@@ -29,6 +29,7 @@ from safecase.storage.blob_store import BlobNotRegularError, PendingBlob
 from safecase.storage.records import RecordState
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes in all)
+Cancel = Callable[[], None]  # raises (e.g. OperationCancelled) to stop a long read
 _UNSAFE_IN_NAMES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})  # controls, bidi overrides, zero-width, separators
 SHRED_CAVEAT = (
     "Overwritten and removed. On SSDs, journaling or copy-on-write file systems and backed-up folders this is "
@@ -68,10 +69,13 @@ class AttachmentService:
         )
         return [self.get(row[0]) for row in rows]
 
-    def verify(self, attachment_id: str) -> RecordState:
-        """Decrypt and re-hash the whole file; IntegrityError naming the attachment if it does not match."""
+    def verify(self, attachment_id: str, *, check_cancelled: Cancel | None = None) -> RecordState:
+        """Decrypt and re-hash the whole file; IntegrityError naming the attachment if it does not match.
+
+        ``check_cancelled`` (here and in ``read_plaintext`` and ``export``) is called once per MiB and stops the
+        work by raising, so a lock never waits for a long read to finish."""
         state = self.get(attachment_id)
-        self._decrypt_checked(state, HashingSink(limit=state.body["size"]))
+        self._decrypt_checked(state, HashingSink(limit=state.body["size"]), check_cancelled)
         return state
 
     def read_bytes(self, attachment_id: str, limit: int) -> bytes:
@@ -82,7 +86,7 @@ class AttachmentService:
         finally:
             plain[:] = bytes(len(plain))
 
-    def read_plaintext(self, attachment_id: str, limit: int) -> bytearray:
+    def read_plaintext(self, attachment_id: str, limit: int, *, check_cancelled: Cancel | None = None) -> bytearray:
         """The whole verified plaintext in one buffer the caller can overwrite when done (a preview does)."""
         state = self.get(attachment_id)
         size = state.body["size"]
@@ -90,7 +94,7 @@ class AttachmentService:
             raise UsageError(f"{_name(state)} is too large to preview ({size:,} bytes).")
         buffer = _FixedBuffer(size)
         try:
-            self._decrypt_checked(state, HashingSink(buffer, limit=size))
+            self._decrypt_checked(state, HashingSink(buffer, limit=size), check_cancelled)
         except BaseException:
             buffer.data[:] = bytes(size)
             raise
@@ -196,11 +200,17 @@ class AttachmentService:
 
     # -- export -------------------------------------------------------------------------------------------------
 
-    def export(self, attachment_id: str, destination: Path, *, strip: bool = False) -> ExportResult:
+    def export(
+        self, attachment_id: str, destination: Path, *, strip: bool = False, check_cancelled: Cancel | None = None
+    ) -> ExportResult:
         """Write a verified plaintext copy to ``destination`` (a new file); optionally without metadata."""
         state = self.get(attachment_id)
         self._check_stored_size(state)  # a swapped blob is refused before any of its plaintext is written
-        result = export_copy(state.body, destination, strip, lambda sink: self._decrypt_checked(state, sink))
+
+        def decrypt(sink: HashingSink) -> None:
+            self._decrypt_checked(state, sink, check_cancelled)
+
+        result = export_copy(state.body, destination, strip, decrypt)
         self._session_log("attachment.export", state.id, "metadata stripped" if strip else "as stored")
         return result
 
@@ -211,7 +221,8 @@ class AttachmentService:
         if blob is not None and self._blobs.size_on_disk(blob.blob_name) not in (blob.stored_size, None):
             raise _altered(state)
 
-    def _decrypt_checked(self, state: RecordState, sink: HashingSink) -> None:
+    def _decrypt_checked(self, state: RecordState, sink: HashingSink, check_cancelled: Cancel | None = None) -> None:
+        sink.check_cancelled = check_cancelled
         blob = self._index.get(state.id)
         if blob is None:
             raise NotFoundError(f"{_name(state)}: this vault holds no encrypted file for it.")

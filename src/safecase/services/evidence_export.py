@@ -44,8 +44,11 @@ class HashingSink:
         self.size = 0
         self._target = target
         self._limit = limit
+        self.check_cancelled: Callable[[], None] | None = None  # raises to stop; called once per block
 
     def write(self, data: bytes) -> int:
+        if self.check_cancelled is not None:
+            self.check_cancelled()
         self.size += len(data)
         if self._limit is not None and self.size > self._limit:
             raise DecryptionFailed("The encrypted file is larger than its record says.")

@@ -317,7 +317,9 @@ class EvidencePanel(QFrame):
         attachment_id = attachment.id
         self.show_message(self.tr("Exporting %1…").replace("%1", shown(attachment.body["file_name"])))
         self._executor.submit(
-            lambda context: context.workspace.attachments.export(attachment_id, destination, strip=strip),
+            lambda context: context.workspace.attachments.export(
+                attachment_id, destination, strip=strip, check_cancelled=context.check_cancelled
+            ),
             on_success=self._on_exported,
             on_failure=self._on_action_failed,
             owner=self,
@@ -330,7 +332,9 @@ class EvidencePanel(QFrame):
         attachment_id = state.id
         self.show_message(self.tr("Verifying %1…").replace("%1", shown(state.body["file_name"])))
         self._executor.submit(
-            lambda context: context.workspace.attachments.verify(attachment_id),
+            lambda context: context.workspace.attachments.verify(
+                attachment_id, check_cancelled=context.check_cancelled
+            ),
             on_success=self._on_verified,
             on_failure=self._on_action_failed,
             owner=self,

@@ -32,7 +32,7 @@ Viewer = ImageViewer | PdfViewer | TextViewer | MediaViewer | NoPreview
 
 def read_plaintext(context: TaskContext, attachment_id: str, limit: int) -> bytearray:
     """On the database thread: the verified plaintext, as a buffer the dialog can overwrite."""
-    return context.workspace.attachments.read_plaintext(attachment_id, limit)
+    return context.workspace.attachments.read_plaintext(attachment_id, limit, check_cancelled=context.check_cancelled)
 
 
 def make_viewer(kind: PreviewClass, plaintext: Plaintext, parent: QWidget) -> Viewer:
