@@ -9,7 +9,6 @@ blob is refused wherever it is read, with the attachment named.
 from __future__ import annotations
 
 import errno
-import hashlib
 import random
 import unicodedata
 from collections.abc import Callable
@@ -19,10 +18,10 @@ from typing import Any
 
 from safecase.crypto.age_stream import BlockReader, DecryptionFailed, Readable
 from safecase.domain.kinds import ATTACHABLE_KINDS, Kind
-from safecase.domain.media_types import HEAD_BYTES, sniff_media_type
+from safecase.domain.media_types import sniff_media_type
 from safecase.errors import IntegrityError, NotFoundError, SafeCaseError, UsageError, VaultStateError, shown
 from safecase.services.evidence_export import ExportResult, HashingSink, export_copy
-from safecase.services.evidence_source import EvidenceSource, SourceFacts, open_source, shred_file
+from safecase.services.evidence_source import ContentMeter, EvidenceSource, SourceFacts, open_source, shred_file
 from safecase.services.records import RecordService
 from safecase.services.session import VaultSession
 from safecase.storage.blob_store import BlobNotRegularError, PendingBlob
@@ -166,17 +165,11 @@ class AttachmentService:
         that writes the record, e.g. to forget the recording it was made from.
         """
         target = self._attach_target(record_id, None)
-        digest, counted, head = hashlib.sha256(), [0], bytearray()
-
-        def on_block(block: bytes) -> None:
-            digest.update(block)
-            counted[0] += len(block)
-            if len(head) < HEAD_BYTES:
-                head.extend(block[: HEAD_BYTES - len(head)])
-
+        meter = ContentMeter()
         with self._new_blob() as pending:
-            self._encrypt(pending, BlockReader(content, on_block), file_name)
-            body = self._custody(target.id, _clean_file_name(file_name), counted[0], digest.hexdigest(), bytes(head))
+            self._encrypt(pending, BlockReader(content, meter.on_block), file_name)
+            name = _clean_file_name(file_name)
+            body = self._custody(target.id, name, meter.count, meter.digest.hexdigest(), meter.head)
             body.update(extra)
             return self._commit(pending, body, on_commit)
 

@@ -46,6 +46,21 @@ def _identity(facts: os.stat_result) -> tuple[int, int, int, int, int]:
     return (facts.st_dev, facts.st_ino, facts.st_size, facts.st_mtime_ns, facts.st_ctime_ns)
 
 
+class ContentMeter:
+    """What intake measures of content on its way into the vault: SHA-256, size, and the head to sniff its type."""
+
+    def __init__(self) -> None:
+        self.digest = hashlib.sha256()
+        self.count = 0
+        self.head = b""
+
+    def on_block(self, block: bytes) -> None:
+        self.digest.update(block)
+        self.count += len(block)
+        if len(self.head) < HEAD_BYTES:
+            self.head += block[: HEAD_BYTES - len(self.head)]
+
+
 class EvidenceSource:
     """An open source file, read through ``reader`` (hashing as it goes); ``finish`` proves it did not change."""
 
@@ -54,16 +69,11 @@ class EvidenceSource:
         self.size = initial.st_size
         self._handle = handle
         self._initial = initial
-        self._digest = hashlib.sha256()
-        self._count = 0
-        self._head = b""
+        self._meter = ContentMeter()
 
     def on_block(self, block: bytes) -> None:
-        self._digest.update(block)
-        self._count += len(block)
-        if len(self._head) < HEAD_BYTES:
-            self._head += block[: HEAD_BYTES - len(self._head)]
-        if self._count > self.size:
+        self._meter.on_block(block)
+        if self._meter.count > self.size:
             raise self._changed("grew")
 
     @property
@@ -72,7 +82,7 @@ class EvidenceSource:
 
     @property
     def bytes_read(self) -> int:
-        return self._count
+        return self._meter.count
 
     def finish(self) -> SourceFacts:
         """The facts of what was read, if the file is still the same, unchanged (the ctime cannot be set back)."""
@@ -83,10 +93,11 @@ class EvidenceSource:
         if (named.st_dev, named.st_ino) != (self._initial.st_dev, self._initial.st_ino):
             raise self._changed("was replaced")
         now = os.fstat(self._handle.fileno())
-        if self._count != self.size or _identity(now) != _identity(self._initial):
+        if self._meter.count != self.size or _identity(now) != _identity(self._initial):
             raise self._changed("changed")
         modified_at = iso_from_ms(now.st_mtime_ns // 10**6)
-        return SourceFacts(self._digest.hexdigest(), self._count, self._head, modified_at, _identity(now))
+        meter = self._meter
+        return SourceFacts(meter.digest.hexdigest(), meter.count, meter.head, modified_at, _identity(now))
 
     def _changed(self, how: str) -> SourceChangedError:
         return SourceChangedError(
