@@ -16,6 +16,9 @@ CREATE INDEX records_by_kind ON records (kind, deleted, updated_at);
 -- index testimony_by_date
 CREATE INDEX testimony_by_date ON records (body ->> '$.date') WHERE kind = 'testimony' AND deleted = 0;
 
+-- index version_sources_by_bundle
+CREATE INDEX version_sources_by_bundle ON version_sources (bundle_id);
+
 -- table attachment_blobs
 CREATE TABLE attachment_blobs (
     attachment_id  TEXT PRIMARY KEY REFERENCES records(id),
@@ -46,6 +49,30 @@ CREATE TABLE audit_log (
     entry_hash TEXT NOT NULL
 ) STRICT;
 
+-- table bundles_received
+CREATE TABLE bundles_received (
+    bundle_id          TEXT PRIMARY KEY,
+    sender_key         TEXT NOT NULL,                     -- Ed25519 public key, standard base64
+    sender_fingerprint TEXT NOT NULL,
+    sender_name        TEXT NOT NULL,
+    sequence           INTEGER NOT NULL,
+    created_at         TEXT NOT NULL,
+    imported_at        TEXT NOT NULL,
+    manifest_sha256    TEXT NOT NULL,
+    UNIQUE (sender_key, sequence)
+) STRICT;
+
+-- table bundles_sent
+CREATE TABLE bundles_sent (
+    sequence     INTEGER PRIMARY KEY CHECK (sequence >= 1),
+    bundle_id    TEXT NOT NULL UNIQUE,
+    created_at   TEXT NOT NULL,
+    recipients   TEXT NOT NULL CHECK (json_valid(recipients)),  -- JSON array of team_contacts ids
+    version_seq  INTEGER NOT NULL,                               -- highest record_versions.seq it could include
+    record_count INTEGER NOT NULL,
+    attachment_count INTEGER NOT NULL
+) STRICT;
+
 -- table drafts
 CREATE TABLE drafts (
     draft_key     TEXT PRIMARY KEY,            -- the record id, also for a new record not yet saved
@@ -64,11 +91,17 @@ CREATE TABLE identity (
     created_at   TEXT NOT NULL
 ) STRICT;
 
+-- table record_conflicts
+CREATE TABLE record_conflicts (
+    record_num INTEGER PRIMARY KEY REFERENCES records (num),
+    heads      TEXT NOT NULL CHECK (json_valid(heads))   -- JSON array of the head revisions, in order
+) STRICT;
+
 -- table record_links
 CREATE TABLE record_links (
     source_num INTEGER NOT NULL REFERENCES records (num),
     field      TEXT NOT NULL,
-    target_id  TEXT NOT NULL REFERENCES records (id),
+    target_id  TEXT NOT NULL,
     PRIMARY KEY (source_num, field, target_id)
 ) STRICT, WITHOUT ROWID;
 
@@ -82,7 +115,7 @@ CREATE TABLE record_versions (
     origin_device TEXT NOT NULL,
     written_at    TEXT NOT NULL,
     body          TEXT NOT NULL CHECK (json_valid(body)),
-    body_sha256   TEXT NOT NULL,
+    body_sha256   TEXT NOT NULL, parents TEXT NOT NULL DEFAULT '[]',
     UNIQUE (record_num, revision)
 ) STRICT;
 
@@ -120,11 +153,40 @@ CREATE VIRTUAL TABLE search_index USING fts5 (
     contentless_delete = 1
 );
 
+-- table sync_state
+CREATE TABLE sync_state (
+    contact_id   TEXT PRIMARY KEY REFERENCES team_contacts (id),
+    version_seq  INTEGER NOT NULL,
+    bundle_id    TEXT NOT NULL,
+    synced_at    TEXT NOT NULL
+) STRICT;
+
+-- table team_contacts
+CREATE TABLE team_contacts (
+    id                 TEXT PRIMARY KEY,
+    display_name       TEXT NOT NULL,
+    organisation       TEXT NOT NULL,
+    age_recipient      TEXT NOT NULL UNIQUE,
+    ed25519_public_key TEXT UNIQUE,                      -- standard base64; NULL for an age-only contact
+    fingerprint        TEXT UNIQUE,                      -- NULL for an age-only contact
+    card               TEXT,                             -- the signed card as it was read
+    added_at           TEXT NOT NULL,
+    verified_at        TEXT,                             -- when the user confirmed the fingerprint
+    revoked_at         TEXT
+) STRICT;
+
 -- table vault_meta
 CREATE TABLE vault_meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 ) STRICT;
+
+-- table version_sources
+CREATE TABLE version_sources (
+    version_seq INTEGER NOT NULL REFERENCES record_versions (seq),
+    bundle_id   TEXT NOT NULL REFERENCES bundles_received (bundle_id),
+    PRIMARY KEY (version_seq, bundle_id)
+) STRICT, WITHOUT ROWID;
 
 -- trigger audit_checkpoints_no_delete
 CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
@@ -280,4 +342,15 @@ SELECT r.num, r.id, r.revision, r.created_at, r.updated_at,
        r.body ->> '$.language' AS language
 FROM records AS r LEFT JOIN records AS p ON p.id = r.body ->> '$.interviewee_id'
 WHERE r.kind = 'testimony' AND r.deleted = 0;
+
+-- view unverified_versions
+CREATE VIEW unverified_versions AS
+SELECT v.seq AS version_seq, v.record_num
+FROM record_versions AS v
+WHERE EXISTS (SELECT 1 FROM version_sources AS s WHERE s.version_seq = v.seq)
+  AND NOT EXISTS (
+    SELECT 1 FROM version_sources AS s
+    JOIN bundles_received AS b ON b.bundle_id = s.bundle_id
+    JOIN team_contacts AS c ON c.ed25519_public_key = b.sender_key
+    WHERE s.version_seq = v.seq AND c.verified_at IS NOT NULL AND c.revoked_at IS NULL);
 

@@ -126,3 +126,43 @@ def test_version_4_lets_the_records_table_hold_attachments_and_keeps_what_was_th
         _insert(db, "0b6f1c2e-0000-4000-8000-000000000004", "spreadsheet")
     assert db.query_one("PRAGMA integrity_check")[0] == "ok"
     assert db.query_one("SELECT count(*) FROM attachment_list")[0] == 1
+
+
+def _insert_version(db: Database, num: int, revision: str) -> None:
+    db.execute(
+        "INSERT INTO record_versions (record_num, revision, kind, deleted, origin_device, written_at, body,"
+        " body_sha256) VALUES (?, ?, 'case', 0, 'd', 't', '{}', 'h')",
+        (num, revision),
+    )
+
+
+def test_version_5_gives_each_earlier_version_the_one_before_it_as_parent(db: Database) -> None:
+    migrate(db, target=4)
+    with db.transaction():
+        _insert(db, "0b6f1c2e-0000-4000-8000-000000000005", "case")
+        _insert(db, "0b6f1c2e-0000-4000-8000-000000000006", "case")
+        for revision in ("r2", "r1", "r3"):  # stored out of order: parents follow revision order, not arrival
+            _insert_version(db, 1, revision)
+        _insert_version(db, 2, "r9")
+    migrate(db)
+    rows = db.query_all("SELECT record_num, revision, parents FROM record_versions ORDER BY record_num, revision")
+    assert [(n, r, json.loads(p)) for n, r, p in rows] == [
+        (1, "r1", []),
+        (1, "r2", ["r1"]),
+        (1, "r3", ["r2"]),
+        (2, "r9", []),
+    ]
+    with pytest.raises(Exception, match="append-only"), db.transaction():
+        db.execute("UPDATE record_versions SET parents = '[]'")
+
+
+def test_version_5_lets_a_link_name_a_record_that_has_not_arrived_yet(db: Database) -> None:
+    migrate(db)
+    with db.transaction():
+        _insert(db, "0b6f1c2e-0000-4000-8000-000000000007", "testimony")
+        db.execute(
+            "INSERT INTO record_links (source_num, field, target_id) VALUES (1, 'interviewee_id', ?)",
+            ("0b6f1c2e-0000-4000-8000-000000000099",),
+        )
+    assert db.query_all("PRAGMA foreign_key_check") == []
+    assert db.query_one("PRAGMA integrity_check")[0] == "ok"

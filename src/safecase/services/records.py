@@ -44,6 +44,7 @@ class PendingWrite:
     body: dict[str, Any]
     deleted: bool
     action: str
+    parents: tuple[str, ...] | None = None  # None: written over the record's current version
 
 
 class RecordService:
@@ -211,6 +212,10 @@ class RecordService:
 
     def _apply(self, write: PendingWrite, derived: Derived | None) -> RecordState:
         revision = self._session.next_revision()
+        parents = write.parents
+        if parents is None:
+            current = self._store.get(write.record_id)
+            parents = (current.revision,) if current else ()
         version = RecordVersion(
             write.record_id,
             write.kind.value,
@@ -219,6 +224,7 @@ class RecordService:
             write.body,
             self._session.device_id,
             iso_from_ms(revision.wall_ms),
+            parents,
         )
         self._store.apply_version(version, derived)
         detail = RecordWriteDetail(write.kind.value, version.revision, version.body_sha256)

@@ -2,7 +2,11 @@
 
 Writing a version is idempotent and order-independent: applying the same set of versions in any order leaves the
 same ``records`` rows, because the current state is always the version with the highest revision. Local edits and
-(later) bundle imports go through the same ``apply_version``. The caller owns the transaction.
+bundle imports go through the same ``apply_version``. The caller owns the transaction.
+
+Each version names the revisions it was written over (its parents). A record whose versions have more than one head
+(a version no other version names as parent) was edited on two laptops without either seeing the other's edit: it
+is listed in ``record_conflicts`` until a version naming every head resolves it.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ class RecordVersion:
     body: dict[str, Any]
     origin_device: str
     written_at: str
+    parents: tuple[str, ...] = ()
 
     @cached_property
     def canonical_body(self) -> str:
@@ -79,7 +84,21 @@ class Derived:
     search_text: str
 
 
+@dataclass(frozen=True)
+class StoredVersion:
+    """What identifies a stored version beyond its revision: a second copy must match it exactly."""
+
+    kind: str
+    deleted: bool
+    body_sha256: str
+    parents: tuple[str, ...]
+
+
 _STATE_COLUMNS = "id, kind, revision, created_at, updated_at, origin_device, deleted, body"
+
+
+def parents_json(parents: Iterable[str]) -> str:
+    return json.dumps(sorted(set(parents)), separators=(",", ":"))
 
 
 def _state(row: Any) -> RecordState:
@@ -119,9 +138,9 @@ class RecordStore:
         num = (
             self._write_current(version, canonical, current[0] if current else None) if becomes_current else current[0]
         )
-        self._db.execute(
+        inserted = self._db.execute(
             "INSERT OR IGNORE INTO record_versions (record_num, revision, kind, deleted, origin_device,"
-            " written_at, body, body_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " written_at, body, body_sha256, parents) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 num,
                 version.revision,
@@ -131,8 +150,11 @@ class RecordStore:
                 version.written_at,
                 canonical,
                 version.body_sha256,
+                parents_json(version.parents),
             ),
-        )
+        ).rowcount
+        if inserted and not self._extends_single_head(num, version, current[1] if current else None):
+            self.refresh_heads(num)
         if not becomes_current:
             # created_at is the earliest version's time, whatever order versions arrive in.
             self._db.execute(
@@ -146,6 +168,66 @@ class RecordStore:
         else:
             self._search.remove(num)
         return True
+
+    def _extends_single_head(self, num: int, version: RecordVersion, previous: str | None) -> bool:
+        """Whether `version` simply follows the record's one head, so the heads need no recount (every edit)."""
+        if previous is None:
+            return not version.parents
+        if version.parents != (previous,):
+            return False
+        return self._db.query_one("SELECT 1 FROM record_conflicts WHERE record_num = ?", (num,)) is None
+
+    def refresh_heads(self, num: int) -> tuple[str, ...]:
+        """Recount the record's heads; list it in ``record_conflicts`` while it has more than one."""
+        revisions: set[str] = set()
+        named: set[str] = set()
+        for revision, parents in self._db.execute(
+            "SELECT revision, parents FROM record_versions WHERE record_num = ?", (num,)
+        ):
+            revisions.add(revision)
+            named.update(json.loads(parents))
+        heads = tuple(sorted(revisions - named))
+        if len(heads) > 1:
+            self._db.execute(
+                "INSERT INTO record_conflicts (record_num, heads) VALUES (?, ?)"
+                " ON CONFLICT (record_num) DO UPDATE SET heads = excluded.heads",
+                (num, json.dumps(heads, separators=(",", ":"))),
+            )
+        else:
+            self._db.execute("DELETE FROM record_conflicts WHERE record_num = ?", (num,))
+        return heads
+
+    def heads(self, record_id: str) -> tuple[str, ...]:
+        """The revisions no other version of the record was written over; more than one means a conflict."""
+        row = self._db.query_one(
+            "SELECT c.heads, r.revision FROM records r LEFT JOIN record_conflicts c ON c.record_num = r.num"
+            " WHERE r.id = ?",
+            (record_id,),
+        )
+        if row is None:
+            return ()
+        return tuple(json.loads(row[0])) if row[0] else (row[1],)
+
+    def stored_version(self, record_id: str, revision: str) -> StoredVersion | None:
+        row = self._db.query_one(
+            "SELECT v.kind, v.deleted, v.body_sha256, v.parents FROM record_versions v"
+            " JOIN records r ON r.num = v.record_num WHERE r.id = ? AND v.revision = ?",
+            (record_id, revision),
+        )
+        if row is None:
+            return None
+        return StoredVersion(row[0], bool(row[1]), row[2], tuple(json.loads(row[3])))
+
+    def conflicted_ids(self, limit: int = 1000, offset: int = 0) -> list[str]:
+        rows = self._db.query_all(
+            "SELECT r.id FROM record_conflicts c JOIN records r ON r.num = c.record_num"
+            " ORDER BY r.updated_at DESC, r.id LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+        return [row[0] for row in rows]
+
+    def count_conflicts(self) -> int:
+        return int(self._db.query_one("SELECT count(*) FROM record_conflicts")[0])
 
     def _write_current(self, version: RecordVersion, canonical: str, num: int | None) -> int:
         if num is None:
@@ -188,11 +270,14 @@ class RecordStore:
 
     def history(self, record_id: str) -> list[RecordVersion]:
         rows = self._db.query_all(
-            "SELECT r.id, v.kind, v.revision, v.deleted, v.body, v.origin_device, v.written_at"
+            "SELECT r.id, v.kind, v.revision, v.deleted, v.body, v.origin_device, v.written_at, v.parents"
             " FROM record_versions v JOIN records r ON r.num = v.record_num WHERE r.id = ? ORDER BY v.revision",
             (record_id,),
         )
-        return [RecordVersion(r[0], r[1], r[2], bool(r[3]), json.loads(r[4]), r[5], r[6]) for r in rows]
+        return [
+            RecordVersion(r[0], r[1], r[2], bool(r[3]), json.loads(r[4]), r[5], r[6], tuple(json.loads(r[7])))
+            for r in rows
+        ]
 
     def list_kind(self, kind: str, limit: int, offset: int = 0) -> list[RecordState]:
         rows = self._db.query_all(
