@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import TextIO
 
-from safecase.cli import attachment_commands, record_commands, vault_commands
+from safecase.cli import attachment_commands, exchange_commands, record_commands, vault_commands
 from safecase.cli.app_command import app
 from safecase.cli.context import CliContext
 from safecase.cli.parser import build_parser
@@ -41,6 +41,10 @@ COMMANDS: dict[str, Command] = {
     "search": record_commands.search,
     "attach": attachment_commands.attach,
     "attachment": attachment_commands.attachment,
+    "contact": exchange_commands.contact,
+    "bundle": exchange_commands.bundle,
+    "sync": exchange_commands.sync,
+    "conflict": exchange_commands.conflict,
     "app": app,
 }
 

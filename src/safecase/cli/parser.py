@@ -77,8 +77,14 @@ def build_parser() -> Parser:
     check.add_argument(
         "--quick", action="store_true", help=f"re-hash a random sample of {QUICK_CHECK_SAMPLE} evidence files, not all"
     )
-    identity = add("identity", "show this vault's identity and fingerprint", json=True)
+    identity = add("identity", "show this vault's identity and fingerprint; `identity card -o FILE` writes your card")
+    identity.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="machine-readable output")
     identity.add_argument("--qr", action="store_true", help="also print the fingerprint as a QR code to scan")
+    identity_actions = identity.add_subparsers(dest="identity_command", metavar="ACTION", parser_class=Parser)
+    card = identity_actions.add_parser(
+        "card", help="write your signed contact card to FILE, to give to team members", parents=[common]
+    )
+    card.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
 
     header = add("header", "export or restore a header backup")
     header_commands = header.add_subparsers(dest="header_command", metavar="ACTION", required=True, parser_class=Parser)
@@ -109,6 +115,7 @@ def build_parser() -> Parser:
     )
     search.add_argument("--limit", type=_positive_int, default=20, metavar="N")
     _attachment_commands(add, common_json)
+    _exchange_commands(add, common, common_json)
     app = add("app", "open the desktop app (also what `safecase` with no command does)")
     app.add_argument(
         "--lang", choices=["ko", "en"], help="the app's language (default: as last chosen, else the system's)"
@@ -188,6 +195,65 @@ def _attachment_commands(add: Any, common_json: Parser) -> None:
         action="store_true",
         help="remove EXIF/GPS and other metadata where the format allows (JPEG, PNG); the vault keeps the original",
     )
+
+
+def _exchange_commands(add: Any, common: Parser, common_json: Parser) -> None:
+    def actions(parent: argparse.ArgumentParser, dest: str) -> Any:
+        group = parent.add_subparsers(dest=dest, metavar="ACTION", required=True, parser_class=Parser)
+
+        def action(name: str, help_text: str) -> argparse.ArgumentParser:
+            parser: argparse.ArgumentParser = group.add_parser(
+                name, help=help_text, description=help_text, parents=[common_json]
+            )
+            return parser
+
+        return action
+
+    contact = actions(add("contact", "the team members you exchange bundles with"), "contact_command")
+    contact_add = contact("add", "add a contact from their card FILE, or a bare age recipient with --age and --name")
+    contact_add.add_argument("card", nargs="?", type=Path, metavar="CARD")
+    contact_add.add_argument("--age", metavar="RECIPIENT", help="an age1... recipient of someone with only `age`")
+    contact_add.add_argument("--name", metavar="N", help="with --age: who it is")
+    contact_add.add_argument("--org", metavar="O", help="with --age: their organisation")
+    contact("list", "list contacts with their status (verified, unverified, revoked) and fingerprint")
+    verify = contact("verify", "mark a contact verified after comparing fingerprints in person")
+    verify.add_argument("id", metavar="ID", help="the contact's id (or its first 8 characters) or exact name")
+    verify.add_argument("--fingerprint", metavar="DIGITS", help="the fingerprint as they read it (else asked)")
+    verify.add_argument("--qr", metavar="CODE", help="the text of their scanned identity QR code")
+    remove = contact("remove", "revoke a contact: their bundles are refused, they are sent nothing")
+    remove.add_argument("id", metavar="ID")
+
+    bundle = actions(add("bundle", "encrypted, signed bundles for named team members"), "bundle_command")
+    export = bundle("export", "write a bundle for the named contacts (all records, or the chosen cases)")
+    export.add_argument("--to", action="append", required=True, metavar="CONTACT", help="a recipient (repeatable)")
+    export.add_argument("--case", action="append", metavar="ID", help="only this case and what it needs (repeatable)")
+    export.add_argument("--since", metavar="DATE", help="only records changed on or after DATE (YYYY-MM-DD)")
+    export.add_argument(
+        "--include-contacts", action="store_true", help="also send people's contact details (phones, addresses)"
+    )
+    export.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    inspect = bundle("inspect", "check a bundle completely and say what it holds, without importing it")
+    inspect.add_argument("file", type=Path, metavar="FILE")
+    import_bundle = bundle("import", "check a bundle completely, then merge it in one transaction")
+    import_bundle.add_argument("file", type=Path, metavar="FILE")
+    import_bundle.add_argument(
+        "--allow-unknown-sender",
+        action="store_true",
+        help="accept a bundle from someone not in your contacts; what it brings is marked unverified",
+    )
+
+    sync = add("sync", "send bundles to DIR/outbox/<contact> and import those in DIR/inbox", json=True)
+    sync.add_argument("folder", type=_folder_path, metavar="DIR")
+    sync.add_argument("--to", action="append", metavar="CONTACT", help="send to these (default: verified contacts)")
+    sync.add_argument("--include-contacts", action="store_true", help="also send people's contact details")
+    sync.add_argument("--allow-unknown-sender", action="store_true", help="as for `bundle import`")
+
+    conflict = actions(add("conflict", "records edited on two laptops at once, to resolve"), "conflict_command")
+    conflict("list", "list records in conflict")
+    conflict("show", "show the conflicting versions of a record").add_argument("id", metavar="ID")
+    resolve = conflict("resolve", "keep one of the conflicting versions (history keeps them all)")
+    resolve.add_argument("id", metavar="ID")
+    resolve.add_argument("--keep", required=True, metavar="REVISION", help="the revision to keep")
 
 
 def _folder_path(text: str) -> Path:

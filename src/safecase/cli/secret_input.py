@@ -35,6 +35,7 @@ _NON_INTERACTIVE_OPTION = {
     "new passphrase": "--new-passphrase-file FILE",
     "repeat the new passphrase": "--new-passphrase-file FILE",
     "recovery key": "--recovery-key-file FILE",
+    "type the fingerprint as they read it": "--fingerprint DIGITS",
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import segno
 
+from safecase.cli import exchange_commands
 from safecase.cli.context import CliContext
 from safecase.cli.parser import QUICK_CHECK_SAMPLE
 from safecase.errors import ExitCode, UsageError
@@ -119,6 +120,8 @@ def check(ctx: CliContext) -> int:
 
 
 def identity(ctx: CliContext) -> int:
+    if ctx.option("identity_command") == "card":
+        return exchange_commands.identity_card(ctx)
     with ctx.unlock() as session:
         stored = session.identity_record()
     public = stored.identity.public()

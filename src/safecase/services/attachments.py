@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from safecase.crypto.age_stream import BlockReader, DecryptionFailed, Readable
+from safecase.crypto.age_stream import BlockReader, DecryptionFailed, Readable, Writer
 from safecase.domain.kinds import ATTACHABLE_KINDS, Kind
 from safecase.domain.media_types import sniff_media_type
 from safecase.errors import IntegrityError, NotFoundError, SafeCaseError, UsageError, VaultStateError, shown
@@ -206,6 +206,15 @@ class AttachmentService:
         result = export_copy(state.body, destination, strip, decrypt)
         self._session_log("attachment.export", state.id, "metadata stripped" if strip else "as stored")
         return result
+
+    def stream_verified(self, attachment_id: str, writer: Writer, *, check_cancelled: Cancel | None = None) -> None:
+        """Stream the plaintext into ``writer`` (a bundle member); IntegrityError if it is not what was taken in.
+
+        The writer has seen the plaintext by then: callers write where they discard on error.
+        """
+        state = self.get(attachment_id)
+        self._check_stored_size(state)
+        self._decrypt_checked(state, HashingSink(writer, limit=state.body["size"]), check_cancelled)
 
     # -- internals ----------------------------------------------------------------------------------------------
 

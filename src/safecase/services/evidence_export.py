@@ -69,7 +69,7 @@ def export_copy(body: dict[str, Any], destination: Path, strip: bool, decrypt: D
     media_type = body["media_type"]
     if strip and media_type in STRIPPABLE_TYPES and body["size"] > MAX_STRIP_BYTES:
         raise UsageError("This image is too large to clean; export it without --strip-metadata.")
-    handle = _create(destination)
+    handle = create_export_file(destination)
     try:
         with handle:
             result = _write(body, handle, strip, decrypt)
@@ -80,7 +80,7 @@ def export_copy(body: dict[str, Any], destination: Path, strip: bool, decrypt: D
                 raise write_failure(exc) from None
             size = os.fstat(handle.fileno()).st_size
     except BaseException:
-        _discard(destination)
+        discard_export_file(destination)
         raise
     return ExportResult(destination, size, result)
 
@@ -105,7 +105,7 @@ def write_failure(error: OSError) -> ExportWriteFailed:
     return ExportWriteFailed(f"Writing the copy failed ({error.strerror}); the partial copy was removed.")
 
 
-def _create(path: Path) -> BinaryIO:
+def create_export_file(path: Path) -> BinaryIO:
     exists = f"{shown(path)} already exists; SafeCase will not overwrite it. Choose another name."
     if path.is_symlink() or path.exists():
         raise UsageError(exists)
@@ -120,7 +120,7 @@ def _create(path: Path) -> BinaryIO:
     return os.fdopen(fd, "wb")
 
 
-def _discard(path: Path) -> None:
+def discard_export_file(path: Path) -> None:
     """Remove a failed export, truncating first so its blocks are released at once."""
     with contextlib.suppress(OSError):
         fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0))

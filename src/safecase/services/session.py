@@ -69,6 +69,14 @@ class VaultSession:
         self.meta.set_last_revision(str(revision))
         return revision
 
+    def observe_revision(self, seen: Revision) -> None:
+        """Move the clock past a revision that arrived in a bundle, durably: a local edit made after it, even
+        after a restart, sorts after it."""
+        self.hlc.observe(seen)
+        last = self.meta.last_revision()
+        if last is None or str(seen) > last:
+            self.meta.set_last_revision(str(seen))
+
     def log(self, action: str, subject: str = "", detail: str = "") -> None:
         self.audit.append(self.now_iso(), action, subject, detail)
         if self.audit.needs_checkpoint():

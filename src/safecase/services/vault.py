@@ -209,7 +209,10 @@ class VaultService:
         else:
             folder.repair_backup(header.to_bytes())
         session = VaultSession(folder, db, master, identity, meta, self._clock)
-        session.blobs.sweep(session.attachment_blobs.is_referenced)
+        # In a write transaction: a bundle import in another process stages blobs under its own write lock, so the
+        # sweep waits for it to commit or roll back instead of mistaking its files for a crashed intake's.
+        with session.db.transaction():
+            session.blobs.sweep(session.attachment_blobs.is_referenced)
         return session
 
     def damaged_pages(self, root: Path, passphrase: str) -> list[str]:

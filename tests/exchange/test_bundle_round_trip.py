@@ -1,0 +1,43 @@
+"""A bundle from one field worker to the coordinator: what arrives is what was sent, with its whole history."""
+
+from __future__ import annotations
+
+from safecase.domain.kinds import Kind
+from tests.exchange.conftest import Team
+from tests.factories import make_body
+
+
+def _states(member, kinds=tuple(Kind)):  # type: ignore[no-untyped-def]
+    found = {}
+    for kind in kinds:
+        for state in member.records.list_kind(kind, limit=100_000):
+            found[state.id] = (state.kind, state.revision, state.body, state.deleted)
+    return found
+
+
+def test_a_bundle_carries_records_with_their_history_to_the_coordinator(team: Team) -> None:
+    kim, park = team.kim, team.park
+    person = kim.records.add(Kind.PERSON, make_body(Kind.PERSON))
+    team.clock.advance(1000)
+    kim.records.edit(person.id, {**person.body, "status": "detained"})
+    testimony = kim.records.add(Kind.TESTIMONY, make_body(Kind.TESTIMONY, interviewee_id=person.id))
+    path = team.bundle_path("kim-1")
+    receipt = kim.send([park], path)
+    assert receipt.counts["records"] == 2 and receipt.counts["versions"] == 3
+
+    result = park.receive(path)
+
+    assert (result.new_records, result.updated_records, result.conflicts, result.unverified) == (2, 0, (), False)
+    assert _states(park) == _states(kim)
+    assert [v.revision for v in park.records.history(person.id)] == [v.revision for v in kim.records.history(person.id)]
+    assert park.records.show(testimony.id).body == testimony.body
+
+
+def test_importing_the_same_bundle_twice_is_a_no_op_that_says_so(team: Team) -> None:
+    team.kim.records.add(Kind.CASE, make_body(Kind.CASE))
+    path = team.bundle_path("kim-1")
+    team.kim.send([team.park], path)
+    first = team.park.receive(path)
+    again = team.park.receive(path)
+    assert not first.replay and again.replay
+    assert again.summary.imported_at is not None
