@@ -176,6 +176,7 @@ def encrypt_stream(reader: Any, writer: Writer, recipient: Any) -> None:
     except pyrage.EncryptError as exc:
         _reraise_own(source, sink)
         raise IntegrityError("The file could not be encrypted; the vault identity is damaged.") from exc
+    _reraise_own(source, sink)  # pyrage 1.4 drops an error raised by the writer in its final flush
     blocks.flush()
 
 
