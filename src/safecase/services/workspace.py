@@ -9,6 +9,10 @@ from typing import Any
 
 from safecase.domain.kinds import Kind
 from safecase.services.attachments import AttachmentService
+from safecase.services.exchange.conflicts import ConflictService
+from safecase.services.exchange.contacts import ContactService
+from safecase.services.exchange.export import BundleExporter
+from safecase.services.exchange.importer import BundleImporter
 from safecase.services.records import RecordService
 from safecase.services.search import SearchService
 from safecase.services.session import VaultSession
@@ -32,6 +36,10 @@ class Workspace:
         self.records = RecordService(session)
         self.search = SearchService(session)
         self.attachments = AttachmentService(session, self.records)
+        self.contacts = ContactService(session)
+        self.bundle_exporter = BundleExporter(session, self.attachments)
+        self.bundle_importer = BundleImporter(session)
+        self.conflicts = ConflictService(session, self.records)
 
     @property
     def is_open(self) -> bool:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from safecase.domain.kinds import Kind
+from safecase.ui.exchange.team_actions import TeamActions
 from safecase.ui.executor import DatabaseExecutor
 from safecase.ui.import_action import ImportAction
 from safecase.ui.list_pane import RecordListPane
@@ -67,6 +68,8 @@ class MainWindow(QMainWindow):
         self.search_dialog.record_chosen.connect(self.open_record)
         self.import_action = ImportAction(executor, self)
         self.import_action.imported.connect(self._on_records_imported)
+        self.team = TeamActions(executor, lang, self)
+        self.team.records_changed.connect(self._on_records_imported)
         self._actions = self._make_actions()
         self._lay_out()
         self.retranslate()
@@ -114,7 +117,10 @@ class MainWindow(QMainWindow):
         actions["korean"].triggered.connect(lambda: self.language_chosen.emit("ko"))
         actions["english"].triggered.connect(lambda: self.language_chosen.emit("en"))
         actions["settings"].triggered.connect(self.settings_requested)
-        for name in ("new", "search", "import", "lock", "panic"):
+        for name in ("new", "search", "import"):
+            toolbar.addAction(actions[name])
+        toolbar.addWidget(self.team.button)
+        for name in ("lock", "panic"):
             toolbar.addAction(actions[name])
         toolbar.addSeparator()
         for name in ("korean", "english", "settings"):
@@ -152,6 +158,7 @@ class MainWindow(QMainWindow):
         self.lists.setAccessibleName(self.tr("Record list"))
         self.editor_area.setAccessibleName(self.tr("Record editor"))
         self.editor_placeholder.setText(self.tr("Choose a record in the list, or press New."))
+        self.team.retranslate()
 
     # -- public ---------------------------------------------------------------------------------------------------
 
@@ -203,6 +210,7 @@ class MainWindow(QMainWindow):
         """Forget every row and close the editor, so nothing of the vault stays in this window's memory."""
         self._close_editor()
         self.search_dialog.hide()
+        self.team.close_windows()
         for pane in self._panes.values():
             pane.clear()
 

@@ -47,9 +47,27 @@ def choose_files_to_add(parent: QWidget, on_chosen: Callable[[list[Path]], None]
 def choose_export_path(parent: QWidget, suggested_name: str, on_chosen: Callable[[Path], None]) -> QFileDialog:
     """Ask where to write an exported copy; ``on_chosen`` gets the path if the user accepts."""
     title = QCoreApplication.translate("Evidence", "Export evidence file to")
+    return choose_save_path(parent, title, suggested_name, on_chosen)
+
+
+def choose_save_path(
+    parent: QWidget, title: str, suggested_name: str, on_chosen: Callable[[Path], None]
+) -> QFileDialog:
+    """Ask for the path of a new file to write (a card, a bundle); ``on_chosen`` gets it if the user accepts."""
     dialog = _dialog(parent, title, str(Path.home() / suggested_name))
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setFileMode(QFileDialog.FileMode.AnyFile)
-    dialog.setOption(QFileDialog.Option.DontConfirmOverwrite)  # the export refuses to overwrite anyway
+    dialog.setOption(QFileDialog.Option.DontConfirmOverwrite)  # every export refuses to overwrite anyway
+    _when_done(dialog, lambda paths: on_chosen(paths[0]))
+    return dialog
+
+
+def choose_file_to_read(
+    parent: QWidget, title: str, name_filter: str, on_chosen: Callable[[Path], None]
+) -> QFileDialog:
+    """Ask for one existing file (a contact card, a bundle); ``on_chosen`` gets it if the user accepts."""
+    dialog = _dialog(parent, title, str(Path.home()))
+    dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+    dialog.setNameFilter(name_filter)
     _when_done(dialog, lambda paths: on_chosen(paths[0]))
     return dialog

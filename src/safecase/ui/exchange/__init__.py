@@ -1,0 +1,2 @@
+"""The desktop side of team exchange: contacts with fingerprints and QR codes, sending and receiving bundles,
+and resolving conflicts."""
