@@ -72,20 +72,36 @@ class ConflictTableModel(QAbstractTableModel):
         return str(len(conflict.heads))
 
 
-def version_text(version: RecordVersion) -> str:
-    body = json.dumps(version.body, ensure_ascii=False, indent=2, sort_keys=True)
-    return body if not version.deleted else "(deleted)\n" + body
+def differing_fields(versions: tuple[RecordVersion, ...]) -> set[str]:
+    """The top-level fields whose values are not the same in every version."""
+    names = {name for version in versions for name in version.body}
+    return {name for name in names if len({json.dumps(v.body.get(name), sort_keys=True) for v in versions}) > 1}
+
+
+def version_text(version: RecordVersion, differing: set[str]) -> str:
+    """The body field by field, the fields that differ between the versions marked with ►."""
+    lines = []
+    for name in sorted(version.body):
+        value = json.dumps(version.body[name], ensure_ascii=False, indent=2, sort_keys=True)
+        lines.append(f"{'►' if name in differing else ' '} {name}: {value}")
+    for name in sorted(differing - set(version.body)):
+        lines.append(f"► {name}: —")
+    return "\n".join(lines)
 
 
 class VersionPane(QGroupBox):
     keep_requested = Signal(str)  # revision
 
-    def __init__(self, version: RecordVersion, is_current: bool, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, version: RecordVersion, differing: set[str], *, is_current: bool, is_local: bool, parent: QWidget
+    ) -> None:
         super().__init__(parent)
         self.revision = version.revision
-        title = (
-            self.tr("Written %1 on device %2").replace("%2", version.origin_device).replace("%1", version.written_at)
-        )
+        if is_local:
+            title = self.tr("Written %1 on this laptop").replace("%1", version.written_at)
+        else:
+            title = self.tr("Written %1 on another laptop (%2)")
+            title = title.replace("%2", version.origin_device).replace("%1", version.written_at)
         if is_current:
             title += "  " + self.tr("(shown now)")
         if version.deleted:
@@ -93,7 +109,7 @@ class VersionPane(QGroupBox):
         self.setTitle(title)
         self.text = QPlainTextEdit(self)
         self.text.setReadOnly(True)
-        self.text.setPlainText(version_text(version))
+        self.text.setPlainText(version_text(version, differing))
         self.keep = QPushButton(self.tr("Keep this version"), self)
         self.keep.clicked.connect(lambda: self.keep_requested.emit(self.revision))
         layout = QVBoxLayout(self)
@@ -107,6 +123,7 @@ class ConflictsDialog(QDialog):
     def __init__(self, executor: DatabaseExecutor, lang: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._executor = executor
+        self._device_id = ""
         self.setWindowTitle(self.tr("Conflicts"))
         self.model = ConflictTableModel(lang, self)
         self.table = QTableView(self)
@@ -138,13 +155,14 @@ class ConflictsDialog(QDialog):
 
     def reload(self) -> None:
         self._executor.submit(
-            lambda context: context.workspace.conflicts.list(),
+            lambda context: (context.workspace.session.device_id, context.workspace.conflicts.list()),
             on_success=self._show,
             on_failure=self._on_failed,
             owner=self,
         )
 
-    def _show(self, conflicts: list[Conflict]) -> None:
+    def _show(self, loaded: tuple[str, list[Conflict]]) -> None:
+        self._device_id, conflicts = loaded
         self.model.set_conflicts(conflicts)
         if conflicts:
             self.table.selectRow(0)
@@ -158,8 +176,15 @@ class ConflictsDialog(QDialog):
         conflict = self.model.conflict(rows[0].row()) if rows else None
         if conflict is None:
             return
+        differing = differing_fields(conflict.heads)
         for version in conflict.heads:
-            pane = VersionPane(version, version.revision == conflict.current_revision, self.versions)
+            pane = VersionPane(
+                version,
+                differing,
+                is_current=version.revision == conflict.current_revision,
+                is_local=version.origin_device == self._device_id,
+                parent=self.versions,
+            )
             pane.keep_requested.connect(lambda revision, record_id=conflict.record_id: self._keep(record_id, revision))
             self.versions_layout.addWidget(pane)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from safecase.errors import shown
@@ -62,14 +62,9 @@ class ContactTableModel(QAbstractTableModel):
         if column == "organisation":
             return shown(contact.organisation)
         if column == "status":
-            return status_text(self, contact)
+            return self._status_text(contact)
         return contact.fingerprint or self.tr("age only: %1").replace("%1", contact.age_recipient[:16] + "…")
 
-
-def status_text(translator: QObject, contact: TeamContact) -> str:
-    texts = {
-        "verified": translator.tr("verified"),
-        "unverified": translator.tr("not verified"),
-        "revoked": translator.tr("removed"),
-    }
-    return texts[contact.status]
+    def _status_text(self, contact: TeamContact) -> str:
+        texts = {"verified": self.tr("verified"), "unverified": self.tr("not verified"), "revoked": self.tr("removed")}
+        return texts[contact.status]
