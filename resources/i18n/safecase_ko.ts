@@ -2,6 +2,34 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ko" sourcelanguage="en">
 <context>
+    <name>AddRecipientDialog</name>
+    <message>
+        <location filename="../../src/safecase/ui/exchange/add_recipient_dialog.py" line="+16"/>
+        <source>Add an age recipient</source>
+        <translation>age 수신자 추가</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>For someone without SafeCase: they can open bundles you send them with the age tool, but cannot send you bundles.</source>
+        <translation>SafeCase가 없는 사람용: 보내는 번들을 age 도구로 열 수 있지만, 번들을 보낼 수는 없습니다.</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Age recipient</source>
+        <translation>age 수신자</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Organisation</source>
+        <translation>소속</translation>
+    </message>
+</context>
+<context>
     <name>Autosaver</name>
     <message>
         <location filename="../../src/safecase/ui/editors/autosave.py" line="+113"/>
@@ -73,6 +101,43 @@
         <location line="+17"/>
         <source>That is not what the key says. Go back to see it again, correct your paper, and type the groups again.</source>
         <translation>복구 키와 일치하지 않습니다. 이전 단계로 돌아가 키를 다시 확인하고, 종이에 적은 내용을 고친 다음 묶음을 다시 입력하세요.</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictTableModel</name>
+    <message>
+        <location filename="../../src/safecase/ui/exchange/conflicts_dialog.py" line="+62"/>
+        <source>Record</source>
+        <translation>기록</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Kind</source>
+        <translation>종류</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Versions</source>
+        <translation>버전</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsDialog</name>
+    <message>
+        <location line="+65"/>
+        <location line="+84"/>
+        <source>Conflicts</source>
+        <translation>충돌</translation>
+    </message>
+    <message>
+        <location line="-73"/>
+        <source>These records were changed on two laptops without either seeing the other&apos;s change. Both versions are kept; choose the one to keep. The other stays in the record&apos;s history.</source>
+        <translation>이 기록들은 두 노트북에서 서로의 변경을 보지 못한 채 수정되었습니다. 두 버전 모두 보관되어 있습니다. 남길 버전을 고르세요. 다른 버전은 기록의 이력에 남습니다.</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>No conflicts: every record has one current version.</source>
+        <translation>충돌 없음: 모든 기록에 현재 버전이 하나씩 있습니다.</translation>
     </message>
 </context>
 <context>
@@ -154,6 +219,166 @@
         <location line="+5"/>
         <source>No consent: %1</source>
         <translation>동의 없음: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ContactTableModel</name>
+    <message>
+        <location filename="../../src/safecase/ui/exchange/contacts_model.py" line="+43"/>
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Organisation</source>
+        <translation>소속</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Status</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Fingerprint</source>
+        <translation>지문</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>age only: %1</source>
+        <translation>age 전용: %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>verified</source>
+        <translation>확인됨</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>not verified</source>
+        <translation>확인 안 됨</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>removed</source>
+        <translation>삭제됨</translation>
+    </message>
+</context>
+<context>
+    <name>ContactsDialog</name>
+    <message>
+        <location filename="../../src/safecase/ui/exchange/contacts_dialog.py" line="+64"/>
+        <location line="+205"/>
+        <source>Team contacts</source>
+        <translation>팀 연락처</translation>
+    </message>
+    <message>
+        <location line="-199"/>
+        <source>QR code of your fingerprint</source>
+        <translation>내 지문의 QR 코드</translation>
+    </message>
+    <message>
+        <location line="+56"/>
+        <source>You</source>
+        <translation>나</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Read these digits aloud to each team member, or let them compare the QR code, so they can verify you. Give them your card first.</source>
+        <translation>팀원이 나를 확인할 수 있도록 이 숫자를 소리 내어 읽어 주거나 QR 코드를 비교하게 하세요. 먼저 내 카드를 건네 주세요.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Save my card…</source>
+        <translation>내 카드 저장…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add a card…</source>
+        <translation>카드 추가…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add an age recipient…</source>
+        <translation>age 수신자 추가…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Verify…</source>
+        <translation>확인…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remove</source>
+        <translation>삭제</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>(no name)</source>
+        <translation>(이름 없음)</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Save your contact card</source>
+        <translation>내 연락처 카드 저장</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Card saved</source>
+        <translation>카드 저장됨</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Add a contact card</source>
+        <translation>연락처 카드 추가</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Contact added</source>
+        <translation>연락처 추가됨</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 was added. Verify their fingerprint with them before you trust what they send.</source>
+        <translation>%1 님을 추가했습니다. 보내 오는 것을 믿기 전에 직접 만나 지문을 확인하세요.</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Remove contact</source>
+        <translation>연락처 삭제</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remove %1? Bundles they sign will be refused from now on, and they will be sent nothing.</source>
+        <translation>%1 님을 삭제할까요? 이제부터 이 사람이 서명한 번들은 거부되고, 이 사람에게는 아무것도 보내지 않습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>ContentPage</name>
+    <message>
+        <location filename="../../src/safecase/ui/exchange/send_wizard.py" line="+86"/>
+        <source>What goes in it</source>
+        <translation>담을 내용</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Every record</source>
+        <translation>모든 기록</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Only these cases, with the people, testimonies and places they need</source>
+        <translation>이 사례들만 (필요한 인물, 증언, 장소 포함)</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Only records changed since</source>
+        <translation>이 날짜 이후 바뀐 기록만</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Include people&apos;s contact details (phones, addresses)</source>
+        <translation>사람들의 연락처 정보 포함 (전화번호, 주소)</translation>
     </message>
 </context>
 <context>
@@ -419,7 +644,7 @@
 <context>
     <name>Evidence</name>
     <message>
-        <location filename="../../src/safecase/ui/evidence/export_dialog.py" line="+42"/>
+        <location filename="../../src/safecase/ui/evidence/export_dialog.py" line="+43"/>
         <source>Exported an unencrypted copy to %1 (%2).</source>
         <translation>암호화되지 않은 사본을 %1에 내보냈습니다 (%2).</translation>
     </message>
@@ -586,12 +811,12 @@
         <translation>%1 내보내는 중…</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+15"/>
         <source>Verifying %1…</source>
         <translation>%1 검증 중…</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+19"/>
         <source>%1 is intact: it matches the SHA-256 taken at intake,
 %2</source>
         <translation>%1은(는) 손상되지 않았습니다. 반입 당시 SHA-256 해시와 일치합니다.
@@ -764,7 +989,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/safecase/ui/main_window.py" line="+139"/>
+        <location filename="../../src/safecase/ui/main_window.py" line="+145"/>
         <source>New</source>
         <translation>새로 만들기</translation>
     </message>
@@ -915,6 +1140,139 @@
         <location line="+2"/>
         <source>Preview status</source>
         <translation>미리 보기 상태</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiveDialog</name>
+    <message>
+        <location filename="../../src/safecase/ui/exchange/receive_dialog.py" line="+40"/>
+        <source>Receive a bundle</source>
+        <translation>번들 받기</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Checking the whole bundle…</source>
+        <translation>번들 전체를 검사하는 중…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Import anyway; mark everything it brings as from an unverified source</source>
+        <translation>그래도 가져오기 — 가져온 모든 것을 확인되지 않은 출처로 표시</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Import</source>
+        <translation>가져오기</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Resolve conflicts…</source>
+        <translation>충돌 해결…</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>Importing…</source>
+        <translation>가져오는 중…</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Close</source>
+        <translation>닫기</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>This bundle was refused; nothing changed.</source>
+        <translation>이 번들은 거부되었습니다. 아무것도 바뀌지 않았습니다.</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>verified contact</source>
+        <translation>확인된 연락처</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>contact whose fingerprint you have not verified</source>
+        <translation>지문을 확인하지 않은 연락처</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>REMOVED contact: this bundle will be refused</source>
+        <translation>삭제된 연락처: 이 번들은 거부됩니다</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>NOT one of your contacts</source>
+        <translation>내 연락처가 아님</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>From: %1 (%2)</source>
+        <translation>보낸 사람: %1 (%2)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Fingerprint: %1</source>
+        <translation>지문: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Made: %1, bundle number %2</source>
+        <translation>만든 시각: %1, 번들 번호 %2</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Holds %1 records (%2 persons, %3 contact details) and %4 evidence files (%5).</source>
+        <translation>기록 %1건 (인물 %2명, 연락처 정보 %3건)과 증거 파일 %4개 (%5)가 들어 있습니다.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>It is NOT addressed to this vault (it was forwarded): it cannot be imported.</source>
+        <translation>이 보관함 앞으로 보낸 번들이 아닙니다 (전달된 것입니다). 가져올 수 없습니다.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>You imported it before, at %1; importing again changes nothing.</source>
+        <translation>%1에 이미 가져왔습니다. 다시 가져와도 바뀌는 것은 없습니다.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Already imported; nothing changed.</source>
+        <translation>이미 가져왔습니다. 아무것도 바뀌지 않았습니다.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Imported: %1 new records, %2 updated, %3 unchanged; %4 evidence files.</source>
+        <translation>가져옴: 새 기록 %1건, 갱신 %2건, 변화 없음 %3건, 증거 파일 %4개.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>%n record(s) now in conflict: both versions are kept until you choose.</source>
+        <translation>
+            <numerusform>기록 %n건이 충돌 상태입니다. 선택할 때까지 두 버전 모두 보관됩니다.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>What it brought is marked as from an unverified source.</source>
+        <translation>가져온 내용은 확인되지 않은 출처로 표시됩니다.</translation>
+    </message>
+</context>
+<context>
+    <name>RecipientsPage</name>
+    <message>
+        <location filename="../../src/safecase/ui/exchange/send_wizard.py" line="-41"/>
+        <source>Who receives it</source>
+        <translation>받는 사람</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Only the people you tick can open the bundle.</source>
+        <translation>선택한 사람만 번들을 열 수 있습니다.</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>(fingerprint not verified)</source>
+        <translation>(지문 확인 안 됨)</translation>
     </message>
 </context>
 <context>
@@ -1182,6 +1540,83 @@
     </message>
 </context>
 <context>
+    <name>ReviewPage</name>
+    <message>
+        <location filename="../../src/safecase/ui/exchange/send_wizard.py" line="+56"/>
+        <source>What will leave this laptop</source>
+        <translation>이 노트북 밖으로 나갈 내용</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Counting…</source>
+        <translation>세는 중…</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+11"/>
+        <source>I understand that the contact details (%n) of people will leave this laptop.</source>
+        <translation>
+            <numerusform>사람들의 연락처 정보 (%n건)가 이 노트북 밖으로 나간다는 것을 이해합니다.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>To: %1</source>
+        <translation>받는 사람: %1</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n record(s) with their whole history:</source>
+        <translation>
+            <numerusform>기록 %n건 (전체 이력 포함):</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>  cases: %1</source>
+        <translation>  사례: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>  persons: %1</source>
+        <translation>  인물: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>  testimonies: %1</source>
+        <translation>  증언: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>  consents: %1</source>
+        <translation>  동의: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>  events: %1</source>
+        <translation>  사건: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>  locations: %1</source>
+        <translation>  장소: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>  contact details: %1</source>
+        <translation>  연락처 정보: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>  evidence files: %1 (%2)</source>
+        <translation>  증거 파일: %1 (%2)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Nothing to send with these choices.</source>
+        <translation>이 선택으로는 보낼 것이 없습니다.</translation>
+    </message>
+</context>
+<context>
     <name>SafeCaseApp</name>
     <message numerus="yes">
         <location filename="../../src/safecase/ui/app.py" line="+179"/>
@@ -1293,6 +1728,19 @@
     </message>
 </context>
 <context>
+    <name>SendWizard</name>
+    <message>
+        <location filename="../../src/safecase/ui/exchange/send_wizard.py" line="+18"/>
+        <source>Send a bundle</source>
+        <translation>번들 보내기</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Save bundle…</source>
+        <translation>번들 저장…</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <location filename="../../src/safecase/ui/settings_dialog.py" line="+40"/>
@@ -1385,6 +1833,72 @@
         <location line="+5"/>
         <source>Working… please wait.</source>
         <translation>처리 중입니다… 잠시 기다려 주세요.</translation>
+    </message>
+</context>
+<context>
+    <name>TeamActions</name>
+    <message>
+        <location filename="../../src/safecase/ui/exchange/team_actions.py" line="+53"/>
+        <source>Team</source>
+        <translation>팀</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Contacts, bundles and conflicts</source>
+        <translation>연락처, 번들, 충돌</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Contacts…</source>
+        <translation>연락처…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Send a bundle…</source>
+        <translation>번들 보내기…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Receive a bundle…</source>
+        <translation>번들 받기…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Conflicts…</source>
+        <translation>충돌…</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Receive a bundle</source>
+        <translation>번들 받기</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Save the bundle</source>
+        <translation>번들 저장</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Writing the bundle…</source>
+        <translation>번들을 쓰는 중…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Bundle saved to %1.
+%2 records, %3 evidence files. Only %4 can open it.</source>
+        <translation>번들을 %1에 저장했습니다.
+기록 %2건, 증거 파일 %3개. %4만 열 수 있습니다.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <location line="+5"/>
+        <source>Send a bundle</source>
+        <translation>번들 보내기</translation>
     </message>
 </context>
 <context>
@@ -1505,6 +2019,62 @@
         <location line="+2"/>
         <source>Before trying anything else, keep a copy of the whole vault folder.</source>
         <translation>다른 조치를 하기 전에 보관함 폴더 전체를 복사해 두세요.</translation>
+    </message>
+</context>
+<context>
+    <name>VerifyDialog</name>
+    <message>
+        <location filename="../../src/safecase/ui/exchange/verify_dialog.py" line="+19"/>
+        <source>Verify %1</source>
+        <translation>%1 확인</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Ask %1 to open Team contacts in their SafeCase and read their fingerprint aloud, or show it to you. Confirm only if every digit matches:</source>
+        <translation>%1 님에게 SafeCase의 팀 연락처를 열고 지문을 소리 내어 읽어 주거나 보여 달라고 하세요. 모든 숫자가 일치할 때만 확인하세요:</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1 uses only the age tool. Ask them to read out their age recipient (`age-keygen -y KEYFILE`) or send it over a second channel, and confirm only if it matches exactly:</source>
+        <translation>%1 님은 age 도구만 사용합니다. age 수신자(`age-keygen -y KEYFILE`)를 읽어 주거나 다른 경로로 보내 달라고 하고, 정확히 일치할 때만 확인하세요:</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Expected fingerprint</source>
+        <translation>예상 지문</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Every digit matches</source>
+        <translation>모든 숫자가 일치함</translation>
+    </message>
+</context>
+<context>
+    <name>VersionPane</name>
+    <message>
+        <location filename="../../src/safecase/ui/exchange/conflicts_dialog.py" line="-70"/>
+        <source>Written %1 on this laptop</source>
+        <translation>%1에 이 노트북에서 작성</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Written %1 on another laptop (%2)</source>
+        <translation>%1에 다른 노트북(%2)에서 작성</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>(shown now)</source>
+        <translation>(현재 표시됨)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>(a deletion)</source>
+        <translation>(삭제)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Keep this version</source>
+        <translation>이 버전 유지</translation>
     </message>
 </context>
 <context>
