@@ -143,6 +143,7 @@ def version_json(version: RecordVersion) -> dict[str, Any]:
         "written_at": version.written_at,
         "origin_device": version.origin_device,
         "deleted": version.deleted,
+        "parents": sorted(version.parents),
         "body": version.body,
     }
 
