@@ -1278,7 +1278,7 @@
 <context>
     <name>RecordEditor</name>
     <message>
-        <location filename="../../src/safecase/ui/editors/base.py" line="+94"/>
+        <location filename="../../src/safecase/ui/editors/base.py" line="+95"/>
         <source>Save status</source>
         <translation>저장 상태</translation>
     </message>
@@ -1303,12 +1303,24 @@
         <translation>저장하지 않은 임시 저장본 버리기</translation>
     </message>
     <message>
-        <location line="+105"/>
+        <location line="+110"/>
         <source>Restored changes not saved yet (draft of %1).</source>
         <translation>복원된 변경 사항이 아직 저장되지 않았습니다 (%1의 임시 저장본).</translation>
     </message>
+    <message numerus="yes">
+        <location line="+30"/>
+        <source>Parts of this record came in a bundle from someone whose fingerprint you have not verified (%n version(s)): check it before you rely on it.</source>
+        <translation>
+            <numerusform>이 기록의 일부(%n개 버전)는 지문을 확인하지 않은 사람이 보낸 번들에서 왔습니다. 믿기 전에 확인하세요.</numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+38"/>
+        <location line="+9"/>
+        <source>This record was changed on two laptops at once. Both versions are kept: choose one in Team → Conflicts.</source>
+        <translation>이 기록은 두 노트북에서 동시에 수정되었습니다. 두 버전 모두 보관되어 있습니다. 팀 → 충돌에서 하나를 고르세요.</translation>
+    </message>
+    <message>
+        <location line="+26"/>
         <source>New %1</source>
         <translation>새 %1</translation>
     </message>
@@ -1838,7 +1850,7 @@
 <context>
     <name>TeamActions</name>
     <message>
-        <location filename="../../src/safecase/ui/exchange/team_actions.py" line="+53"/>
+        <location filename="../../src/safecase/ui/exchange/team_actions.py" line="+55"/>
         <source>Team</source>
         <translation>팀</translation>
     </message>
@@ -1864,11 +1876,16 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Conflicts (%1)…</source>
+        <translation>충돌 (%1)…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Conflicts…</source>
         <translation>충돌…</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+39"/>
         <source>Receive a bundle</source>
         <translation>번들 받기</translation>
     </message>

@@ -18,6 +18,7 @@ from safecase.services.exchange.scope import ScopeRequest
 from safecase.services.records import RecordService
 from safecase.services.session import VaultSession
 from safecase.services.vault import VaultService
+from safecase.ui.editors import create_editor
 from safecase.ui.exchange.conflicts_dialog import ConflictsDialog, VersionPane
 from safecase.ui.exchange.contacts_dialog import ContactsDialog
 from safecase.ui.exchange.receive_dialog import ReceiveDialog
@@ -193,3 +194,19 @@ def test_conflicts_window_lists_both_versions_and_keeping_one_resolves_it(
     qtbot.waitUntil(lambda: dialog.model.rowCount() == 0, timeout=WAIT_MS)
     title = run_on(qtbot, unlocked_executor, lambda c: c.workspace.records.show(case.id).body["title"])
     assert title == "Ours"
+
+
+def test_an_editor_warns_about_records_from_an_unverified_sender_and_about_conflicts(
+    qtbot: QtBot, unlocked_executor: DatabaseExecutor, colleague: VaultSession, tmp_path: Path
+) -> None:
+    _introduce(qtbot, unlocked_executor, colleague, verified=False)
+    case = RecordService(colleague).add(Kind.CASE, make_body(Kind.CASE))
+    path = tmp_path / "unverified.safecase-bundle"
+    _send_to_executor_vault(colleague, path)
+    run_on(qtbot, unlocked_executor, lambda c: c.workspace.bundle_importer.import_bundle(path))
+    editor = create_editor(Kind.CASE, case.id, executor=unlocked_executor, lang="en", clipboard=None)
+    qtbot.addWidget(editor)
+    editor.show()
+    qtbot.waitUntil(lambda: editor.source_banner.isVisible(), timeout=WAIT_MS)
+    assert "not verified" in editor.source_banner.text()
+    assert "two laptops" not in editor.source_banner.text()

@@ -17,6 +17,7 @@ from safecase.domain.kinds import ATTACHABLE_KINDS, IMMUTABLE_KINDS, Kind
 from safecase.domain.record_types import RECORD_TYPES
 from safecase.domain.records import display_title, validate_body
 from safecase.errors import ValidationError
+from safecase.services.exchange.provenance import RecordNotice, record_notice
 from safecase.storage.drafts import Draft
 from safecase.storage.records import RecordState
 from safecase.ui.editors.autosave import Autosaver
@@ -101,6 +102,10 @@ class RecordEditor(QWidget):
         self.discard_draft_button.setAccessibleName(self.tr("Discard the unsaved draft"))
         self.draft_banner.hide()
         self.discard_draft_button.hide()
+        self.source_banner = PlainLabel("", self)
+        self.source_banner.setWordWrap(True)
+        self.source_banner.setStyleSheet("background: #fde7e9; color: #5c0011; padding: 4px;")
+        self.source_banner.hide()
 
     def header_actions(self) -> list[QWidget]:
         """Buttons shown in the header after History; subclasses add their own."""
@@ -118,6 +123,7 @@ class RecordEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(banner)
+        layout.addWidget(self.source_banner)
         layout.addWidget(self._with_evidence(self._build_content()), 1)
 
     def _with_evidence(self, content: QWidget) -> QWidget:
@@ -220,7 +226,34 @@ class RecordEditor(QWidget):
         self.set_read_only(self.read_only)
         self._update_title()
         self._show_evidence()
+        self._ask_for_notice(state.id)
         self.record_loaded(state)
+
+    def _ask_for_notice(self, record_id: str) -> None:
+        self.context.executor.submit(
+            lambda c: record_notice(c.workspace.session, record_id), on_success=self._show_notice, owner=self
+        )
+
+    def _show_notice(self, notice: RecordNotice) -> None:
+        lines = []
+        if notice.unverified_versions:
+            lines.append(
+                self.tr(
+                    "Parts of this record came in a bundle from someone whose fingerprint you have not verified "
+                    "(%n version(s)): check it before you rely on it.",
+                    "",
+                    notice.unverified_versions,
+                )
+            )
+        if notice.in_conflict:
+            lines.append(
+                self.tr(
+                    "This record was changed on two laptops at once. Both versions are kept: choose one in "
+                    "Team → Conflicts."
+                )
+            )
+        self.source_banner.setText("\n".join(lines))
+        self.source_banner.setVisible(bool(lines))
 
     def record_loaded(self, state: RecordState) -> None:
         """Hook: the stored record was (re)loaded."""

@@ -44,6 +44,8 @@ class TeamActions(QObject):
         self.menu = QMenu(window)
         for action in self.actions.values():
             self.menu.addAction(action)
+        self.menu.aboutToShow.connect(self._count_conflicts)
+        self._conflicts = 0
         self.button = QToolButton(window)
         self.button.setMenu(self.menu)
         self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -56,10 +58,21 @@ class TeamActions(QObject):
             "contacts": self.tr("Contacts…"),
             "send": self.tr("Send a bundle…"),
             "receive": self.tr("Receive a bundle…"),
-            "conflicts": self.tr("Conflicts…"),
+            "conflicts": self.tr("Conflicts (%1)…").replace("%1", str(self._conflicts))
+            if self._conflicts
+            else self.tr("Conflicts…"),
         }
         for name, text in texts.items():
             self.actions[name].setText(text)
+
+    def _count_conflicts(self) -> None:
+        self._executor.submit(
+            lambda context: context.workspace.conflicts.count(), on_success=self._show_conflict_count, owner=self
+        )
+
+    def _show_conflict_count(self, count: int) -> None:
+        self._conflicts = count
+        self.retranslate()
 
     # -- windows ----------------------------------------------------------------------------------------------------
 
