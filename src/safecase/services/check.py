@@ -1,7 +1,8 @@
 """`safecase check`: prove the vault is intact, or name the first thing that is not.
 
 Checks, in order: SQLCipher's page authentication (every page's HMAC; names damaged pages), SQLite's own
-structural integrity, foreign keys, that each record's current state is its highest stored version, the search
+structural integrity, foreign keys, that each record's current state is its highest stored version, that the
+conflict list matches the heads of every record's history, the search
 index's consistency, the audit chain with its signed checkpoints, that every version the audit chain logged is
 still stored with the same hash, and that every evidence file still decrypts to its intake SHA-256 (``--quick``:
 a random sample). The SQL lives in :mod:`safecase.storage.integrity`.
@@ -37,6 +38,7 @@ def check_vault(session: VaultSession, *, evidence_sample: int | None = None) ->
         ("database structure", lambda s: integrity.structure_problems(s.db)),
         ("references", lambda s: integrity.dangling_references(s.db)),
         ("record versions", lambda s: integrity.version_problems(s.db)),
+        ("conflicts", lambda s: integrity.conflict_problems(s.db)),
         ("search index", lambda s: integrity.search_index_problems(s.db)),
         ("audit chain", _audit),
         ("history against audit chain", lambda s: integrity.versions_missing_from_audit(s.db)),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 
 from safecase.storage.audit import parse_record_write_detail
 from safecase.storage.database import Database, DatabaseErrors
@@ -53,6 +54,24 @@ def version_problems(db: Database) -> str:
     ):
         if body_digest(body) != digest:
             return f"the current state of record {record_id} differs from its newest stored version"
+    return ""
+
+
+def conflict_problems(db: Database) -> str:
+    """``record_conflicts`` lists exactly the records whose history has more than one head, with those heads."""
+    revisions: dict[int, set[str]] = {}
+    named: dict[int, set[str]] = {}
+    for num, revision, parents in db.execute("SELECT record_num, revision, parents FROM record_versions"):
+        revisions.setdefault(num, set()).add(revision)
+        named.setdefault(num, set()).update(json.loads(parents))
+    listed = {
+        num: tuple(json.loads(heads)) for num, heads in db.execute("SELECT record_num, heads FROM record_conflicts")
+    }
+    for num, own in revisions.items():
+        heads = tuple(sorted(own - named[num]))
+        if (len(heads) > 1) != (num in listed) or (num in listed and listed[num] != heads):
+            record_id = db.query_one("SELECT id FROM records WHERE num = ?", (num,))
+            return f"the conflict list is wrong for record {record_id[0] if record_id else num}"
     return ""
 
 
