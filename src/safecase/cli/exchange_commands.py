@@ -130,6 +130,12 @@ def bundle(ctx: CliContext) -> int:
             plan = exporter.plan(recipients, request)
             receipt = exporter.write(plan, ctx.args.output)
             _print_receipt(ctx, receipt, plan)
+            for recipient in recipients:
+                if not recipient.verified:
+                    ctx.note(
+                        f"Warning: you have not verified {shown(recipient.display_name)}'s fingerprint; if their "
+                        "card was swapped, someone else can read this bundle. Verify before you send them more."
+                    )
             return ExitCode.OK
         importer = BundleImporter(session)
         if action == "inspect":
