@@ -69,6 +69,13 @@ def test_quick_run_reports_every_figure_with_a_same_run_baseline() -> None:
         "attachment_export_throughput",
         "attachment_intake_peak_rss_mb",
         "attachment_export_peak_rss_mb",
+        "exchange_export_throughput",
+        "exchange_import_throughput",
+        "exchange_export_peak_rss_mb",
+        "exchange_import_peak_rss_mb",
+        "exchange_bundle_size_mb",
+        "exchange_export_seconds",
+        "exchange_import_seconds",
     } | ({"attachment_intake_vs_age_cli"} if shutil.which("age") else set())
     for figure in figures:
         assert set(figure) >= KEYS
