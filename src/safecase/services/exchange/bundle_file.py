@@ -129,7 +129,7 @@ class BundleStream:
             raise BundleDamaged(f"This is not a SafeCase bundle: it does not start with {name}.")
         if member.size > limit:
             raise BundleDamaged(f"The bundle's {name} is larger than any SafeCase writes: it was altered.")
-        return member.read(member.size)
+        return member.read()  # all of it (within the cap just checked): one read() gives at most a block
 
 
 def hash_member(

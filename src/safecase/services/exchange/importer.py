@@ -350,13 +350,17 @@ def _versions(member: TarMember, expected: Member) -> Iterator[RecordVersion]:
         digest.update(block)
         pending += block
         *lines, pending = pending.split(b"\n")
-        if len(pending) > MAX_RECORD_LINE_BYTES:
-            raise RecordLineError(f"{expected.name} line {number + 1}", "line too long")
         for line in lines:
             number += 1
+            if len(line) > MAX_RECORD_LINE_BYTES:  # a line may end in the block that takes it past the cap
+                raise RecordLineError(f"{expected.name} line {number}", "line too long")
             yield parse_version_line(line, f"{expected.name} line {number}")
-    if pending or digest.hexdigest() != expected.sha256:
+        if len(pending) > MAX_RECORD_LINE_BYTES:
+            raise RecordLineError(f"{expected.name} line {number + 1}", "line too long")
+    if digest.hexdigest() != expected.sha256:
         raise BundleDamaged(f"The bundle's member {expected.name} changed while it was imported; nothing was imported.")
+    if pending:
+        raise RecordLineError(f"{expected.name} line {number + 1}", "the last line does not end")
 
 
 def _key_text(party: Party) -> str:

@@ -31,6 +31,10 @@ MAX_RECIPIENTS = 256
 MAX_MEMBER_BYTES = 8**11 - 1  # what a ustar header's 11 octal digits hold
 RECORDS_CHUNK_BYTES = 4 << 20  # a records member is cut at the first line that ends past this
 MAX_RECORD_LINE_BYTES = 16 << 20  # one version of one record, as JSON
+# Brackets, braces and commas a manifest may hold, counted over its raw bytes before it is parsed: at most MAX_MEMBERS
+# members make about 4 * 65,536 of them, names and scope about 120,000 more. Parsing (before the signature can be
+# checked) then holds tens of MiB at most, where 16 MiB of "[{},{},…]" would take some 400 MiB.
+MAX_MANIFEST_STRUCTURE = 1 << 19
 
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 RECORDS_MEMBER = re.compile(r"^records/[0-9]{6}\.jsonl$")
@@ -117,6 +121,8 @@ class Manifest:
     def parse(cls, data: bytes) -> Manifest:
         if len(data) > MAX_MANIFEST_BYTES:
             raise ManifestError("too large")
+        if data.count(b"[") + data.count(b"{") + data.count(b",") > MAX_MANIFEST_STRUCTURE:
+            raise ManifestError("too many values")
         try:
             raw = parse_json(data)
         except (ValueError, RecursionError):
