@@ -82,6 +82,13 @@ class VaultSession:
         if self.audit.needs_checkpoint():
             self.audit.checkpoint(self.identity, self.now_iso())
 
+    def log_many(self, entries: list[tuple[str, str, str]]) -> None:
+        """Log (action, subject, detail) entries at once, as ``log`` would one by one (a bundle's merged versions)."""
+        at = self.now_iso()
+        self.audit.append_many([(at, action, subject, detail) for action, subject, detail in entries])
+        if self.audit.needs_checkpoint():
+            self.audit.checkpoint(self.identity, self.now_iso())
+
     def identity_record(self) -> IdentityRecord:
         """The identity with the name and organisation it was created with."""
         return load_identity(self.db)

@@ -103,6 +103,24 @@ class AuditLog:
         )
         return AuditEntry(seq, at, self._device_id, self._actor, action, subject, detail, prev, digest)
 
+    def append_many(self, entries: list[tuple[str, str, str, str]]) -> None:
+        """Append (at, action, subject, detail) entries in order: what ``append`` does, in one statement."""
+        if not entries:
+            return
+        last = self._db.query_one("SELECT seq, entry_hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+        seq, prev = (last[0], last[1]) if last else (0, GENESIS_HASH)
+        rows = []
+        for at, action, subject, detail in entries:
+            seq += 1
+            digest = entry_hash(prev, seq, at, self._device_id, self._actor, action, subject, detail)
+            rows.append((seq, at, self._device_id, self._actor, action, subject, detail, prev, digest))
+            prev = digest
+        self._db.executemany(
+            "INSERT INTO audit_log (seq, at, device_id, actor, action, subject, detail, prev_hash, entry_hash)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+
     def needs_checkpoint(self, force: bool = False) -> bool:
         last = self._db.query_one("SELECT max(seq) FROM audit_log")[0]
         signed = self._db.query_one("SELECT max(seq) FROM audit_checkpoints")[0]

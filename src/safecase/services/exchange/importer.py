@@ -147,6 +147,7 @@ class BundleImporter:
                     break
                 for version in _versions(member, expected):
                     merger.merge(version)
+        merger.flush_audit()
         attachments_added = self._reference_blobs(head.manifest, staged)
         return self._finish(head, summary, merger.tally, attachments_added)
 

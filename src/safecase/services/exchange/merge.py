@@ -9,6 +9,7 @@ audit chain like a local write, with the bundle that brought it.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from safecase.domain.hlc import Revision
@@ -44,37 +45,49 @@ class VersionMerger:
         self._store: RecordStore = session.records
         self._bundle_id = bundle_id
         self._immutable_seen: set[str] = set()
+        self._audit: list[tuple[str, str, str]] = []
         self.tally = MergeTally()
 
     def merge(self, version: RecordVersion) -> None:
         tally = self.tally
         tally.seen_records.add(version.record_id)
-        current = self._store.get(version.record_id)
-        if current is not None and current.kind != version.kind:
-            raise MergeRefused(version.record_id, f"changes a {current.kind} into a {version.kind}")
-        stored = self._store.stored_version(version.record_id, version.revision)
+        current_kind, stored = self._known(version)
+        if current_kind is not None and current_kind != version.kind:
+            raise MergeRefused(version.record_id, f"changes a {current_kind} into a {version.kind}")
         if stored is not None:
-            if (stored.kind, stored.deleted, stored.body_sha256, stored.parents) != (
-                version.kind,
-                version.deleted,
-                version.body_sha256,
-                tuple(sorted(version.parents)),
-            ):
+            if stored != (version.kind, version.deleted, version.body_sha256, tuple(sorted(version.parents))):
                 raise MergeRefused(version.record_id, f"holds a different version {version.revision} than this vault")
             self._add_source(version, only_if_received=True)
             return
-        self._check_immutable(version, current is not None)
+        self._check_immutable(version, current_kind is not None)
         becomes_current = self._store.apply_version(version, self._derive(version))
         self._add_source(version, only_if_received=False)
         detail = RecordWriteDetail(version.kind, version.revision, version.body_sha256)
-        self._session.log("record.merge", version.record_id, str(detail))
+        self._audit.append(("record.merge", version.record_id, str(detail)))
         tally.new_versions += 1
-        if current is None and version.record_id not in tally.updated_records:
+        if current_kind is None and version.record_id not in tally.updated_records:
             tally.new_records.add(version.record_id)
         elif becomes_current and version.record_id not in tally.new_records:
             tally.updated_records.add(version.record_id)
         revision = Revision.parse(version.revision)
         tally.newest = revision if tally.newest is None else max(tally.newest, revision)
+
+    def flush_audit(self) -> None:
+        """Log every merged version in the audit chain (in one statement, after the last one)."""
+        self._session.log_many(self._audit)
+        self._audit = []
+
+    def _known(self, version: RecordVersion) -> tuple[str | None, tuple[str, bool, str, tuple[str, ...]] | None]:
+        """The record's kind, if this vault has it, and what it stores at this revision, if anything."""
+        row = self._session.db.query_one(
+            "SELECT r.kind, v.kind, v.deleted, v.body_sha256, v.parents FROM records r"
+            " LEFT JOIN record_versions v ON v.record_num = r.num AND v.revision = ? WHERE r.id = ?",
+            (version.revision, version.record_id),
+        )
+        if row is None:
+            return None, None
+        stored = None if row[1] is None else (row[1], bool(row[2]), row[3], tuple(json.loads(row[4])))
+        return row[0], stored
 
     def _check_immutable(self, version: RecordVersion, exists: bool) -> None:
         if Kind(version.kind) not in IMMUTABLE_KINDS:
@@ -94,14 +107,11 @@ class VersionMerger:
 
     def _add_source(self, version: RecordVersion, *, only_if_received: bool) -> None:
         """Note which bundle brought the version. A version written here stays local, whoever echoes it back."""
-        db = self._session.db
-        seq = db.query_one(
-            "SELECT v.seq FROM record_versions v JOIN records r ON r.num = v.record_num"
-            " WHERE r.id = ? AND v.revision = ?",
-            (version.record_id, version.revision),
-        )[0]
-        if only_if_received and db.query_one("SELECT 1 FROM version_sources WHERE version_seq = ?", (seq,)) is None:
-            return
-        db.execute(
-            "INSERT OR IGNORE INTO version_sources (version_seq, bundle_id) VALUES (?, ?)", (seq, self._bundle_id)
+        received = (
+            " AND EXISTS (SELECT 1 FROM version_sources s WHERE s.version_seq = v.seq)" if only_if_received else ""
+        )
+        self._session.db.execute(
+            "INSERT OR IGNORE INTO version_sources (version_seq, bundle_id) SELECT v.seq, ? FROM record_versions v"
+            f" JOIN records r ON r.num = v.record_num WHERE r.id = ? AND v.revision = ?{received}",
+            (self._bundle_id, version.record_id, version.revision),
         )
