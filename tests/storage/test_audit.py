@@ -139,3 +139,15 @@ def test_check_finds_a_version_stored_without_an_audit_entry(session: VaultSessi
     )
     problems = check_vault(session).problems
     assert any("without an audit entry" in p for p in problems), problems
+
+
+def test_appending_many_entries_at_once_makes_the_same_chain_as_one_by_one(session: VaultSession) -> None:
+    entries = [("2026-11-28T10:00:00.000Z", "record.merge", f"subject-{i}", f"detail {i}") for i in range(300)]
+    with session.db.transaction():
+        session.audit.append_many(entries)
+        session.audit.append_many([])
+    rows = session.db.query_all("SELECT seq, prev_hash, entry_hash FROM audit_log ORDER BY seq")
+    assert [row[0] for row in rows] == list(range(1, 302))
+    assert all(later[1] == earlier[2] for earlier, later in zip(rows, rows[1:], strict=False))
+    report = session.audit.verify(_trusted_key(session), verify_signature)
+    assert report.first_broken_seq is None and report.entries == 301
