@@ -51,8 +51,8 @@ class Member:
         exporter = self.exporter()
         return exporter.write(exporter.plan(recipients, request or ScopeRequest()), path)
 
-    def receive(self, path: Path, **options: bool) -> ImportResult:
-        return self.importer().import_bundle(path, **options)
+    def receive(self, path: Path, *, allow_unknown_sender: bool = False) -> ImportResult:
+        return self.importer().import_bundle(path, allow_unknown_sender=allow_unknown_sender)
 
     def knows(self, other: Member, *, verified: bool = True) -> None:
         added = self.contacts.add_card(other.contacts.own_card())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from safecase.crypto.identity import Identity, verify_signature
@@ -148,6 +150,6 @@ def test_appending_many_entries_at_once_makes_the_same_chain_as_one_by_one(sessi
         session.audit.append_many([])
     rows = session.db.query_all("SELECT seq, prev_hash, entry_hash FROM audit_log ORDER BY seq")
     assert [row[0] for row in rows] == list(range(1, 302))
-    assert all(later[1] == earlier[2] for earlier, later in zip(rows, rows[1:], strict=False))
+    assert all(later[1] == earlier[2] for earlier, later in itertools.pairwise(rows))
     report = session.audit.verify(_trusted_key(session), verify_signature)
     assert report.first_broken_seq is None and report.entries == 301
