@@ -41,3 +41,17 @@ def test_importing_the_same_bundle_twice_is_a_no_op_that_says_so(team: Team) -> 
     again = team.park.receive(path)
     assert not first.replay and again.replay
     assert again.summary.imported_at is not None
+
+
+def test_lines_built_from_stored_text_are_the_lines_of_the_parsed_versions(team: Team) -> None:
+    from safecase.services.exchange.record_lines import stored_version_line, version_line
+
+    kim = team.kim
+    person = kim.records.add(Kind.PERSON, make_body(Kind.PERSON))
+    kim.records.edit(person.id, {**person.body, "notes": 'quotes " and \\\\ and 한글 and \u2028'})
+    case = kim.records.add(Kind.CASE, make_body(Kind.CASE))
+    kim.records.delete(case.id)
+    nums = [kim.session.db.query_one("SELECT num FROM records WHERE id = ?", (i,))[0] for i in (person.id, case.id)]
+    stored = list(kim.session.records.stored_versions(nums))
+    parsed = kim.records.history(person.id) + kim.records.history(case.id)
+    assert [stored_version_line(s) for s in stored] == [version_line(v) for v in parsed]

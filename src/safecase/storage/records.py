@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -92,6 +92,20 @@ class StoredVersion:
     deleted: bool
     body_sha256: str
     parents: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StoredVersionText:
+    """A stored version with its body and parents still as the canonical JSON text they are stored as."""
+
+    record_id: str
+    kind: str
+    revision: str
+    deleted: int
+    origin_device: str
+    written_at: str
+    body_json: str
+    parents_json: str
 
 
 _STATE_COLUMNS = "id, kind, revision, created_at, updated_at, origin_device, deleted, body"
@@ -278,6 +292,24 @@ class RecordStore:
             RecordVersion(r[0], r[1], r[2], bool(r[3]), json.loads(r[4]), r[5], r[6], tuple(json.loads(r[7])))
             for r in rows
         ]
+
+    def stored_versions(self, nums: Sequence[int], chunk: int = 500) -> Iterator[StoredVersionText]:
+        """Every version of the records ``nums``, as stored (body and parents as their canonical JSON text), in the
+        order of ``nums`` and, within a record, by revision: what a bundle carries, without parsing any body."""
+        for start in range(0, len(nums), chunk):
+            part = list(nums[start : start + chunk])
+            marks = ",".join("?" * len(part))
+            rows = self._db.query_all(
+                "SELECT v.record_num, r.id, v.kind, v.revision, v.deleted, v.origin_device, v.written_at, v.body,"
+                " v.parents FROM record_versions v JOIN records r ON r.num = v.record_num"
+                f" WHERE v.record_num IN ({marks}) ORDER BY v.record_num, v.revision",
+                part,
+            )
+            by_record: dict[int, list[StoredVersionText]] = {}
+            for row in rows:
+                by_record.setdefault(row[0], []).append(StoredVersionText(*row[1:]))
+            for num in part:
+                yield from by_record.get(num, ())
 
     def list_kind(self, kind: str, limit: int, offset: int = 0) -> list[RecordState]:
         rows = self._db.query_all(

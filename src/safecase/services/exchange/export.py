@@ -37,7 +37,7 @@ from safecase.services.exchange.manifest import (
     Member,
     Party,
 )
-from safecase.services.exchange.record_lines import version_line
+from safecase.services.exchange.record_lines import stored_version_line
 from safecase.services.exchange.scope import ScopedRecord, ScopeRequest, select_records
 from safecase.services.session import VaultSession
 from safecase.storage.records import RecordStore
@@ -211,16 +211,15 @@ class BundleExporter:
     def _record_chunks(self, records: tuple[ScopedRecord, ...], *, keep: bool) -> Iterator[tuple[Member, bytes]]:
         """Members of at most about ``RECORDS_CHUNK_BYTES``, cut between lines; ``keep`` returns their bytes."""
         number, size, digest, lines = 1, 0, hashlib.sha256(), bytearray()
-        for record in records:
-            for version in self._store.history(record.id):
-                line = version_line(version)
-                digest.update(line)
-                size += len(line)
-                if keep:
-                    lines += line
-                if size >= RECORDS_CHUNK_BYTES:
-                    yield Member(f"records/{number:06d}.jsonl", size, digest.hexdigest()), bytes(lines)
-                    number, size, digest, lines = number + 1, 0, hashlib.sha256(), bytearray()
+        for stored in self._store.stored_versions([record.num for record in records]):
+            line = stored_version_line(stored)
+            digest.update(line)
+            size += len(line)
+            if keep:
+                lines += line
+            if size >= RECORDS_CHUNK_BYTES:
+                yield Member(f"records/{number:06d}.jsonl", size, digest.hexdigest()), bytes(lines)
+                number, size, digest, lines = number + 1, 0, hashlib.sha256(), bytearray()
         if size:
             yield Member(f"records/{number:06d}.jsonl", size, digest.hexdigest()), bytes(lines)
 

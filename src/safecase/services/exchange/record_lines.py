@@ -19,7 +19,7 @@ from safecase.domain.ids import parse_record_id
 from safecase.domain.kinds import Kind
 from safecase.domain.records import validate_body
 from safecase.errors import IntegrityError, ValidationError
-from safecase.storage.records import RecordVersion, canonical_json
+from safecase.storage.records import RecordVersion, StoredVersionText, canonical_json
 
 MAX_PARENTS = 64
 _ENVELOPE = frozenset({"id", "kind", "revision", "parents", "deleted", "origin_device", "written_at", "body"})
@@ -42,6 +42,29 @@ def version_line(version: RecordVersion) -> bytes:
         "body": version.body,
     }
     return json.dumps(line, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+
+
+def stored_version_line(stored: StoredVersionText) -> bytes:
+    """``version_line`` of a stored version, built from its stored canonical text without parsing the body.
+
+    The stored body is already canonical JSON with sorted keys and no spaces, as ``version_line`` writes it, and
+    ``body`` sorts first among the keys; tests/exchange check the two give the same bytes.
+    """
+    rest = json.dumps(
+        {
+            "deleted": bool(stored.deleted),
+            "id": stored.record_id,
+            "kind": stored.kind,
+            "origin_device": stored.origin_device,
+            "parents": json.loads(stored.parents_json),
+            "revision": stored.revision,
+            "written_at": stored.written_at,
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return f'{{"body":{stored.body_json},{rest[1:]}\n'.encode()
 
 
 def parse_version_line(line: bytes, where: str) -> RecordVersion:

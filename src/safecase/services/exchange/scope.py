@@ -39,13 +39,15 @@ class ScopedRecord:
 
 def select_records(db: Database, request: ScopeRequest) -> list[ScopedRecord]:
     """The records to carry, ordered by id (so two exports of the same vault state are the same bundle)."""
-    rows = db.query_all("SELECT num, id, kind, body FROM records ORDER BY id")
     excluded = set() if request.include_contacts else {Kind.CONTACT.value}
-    chosen = {r[1] for r in rows if r[2] not in excluded}
-    if request.case_ids:
-        chosen &= _case_closure(rows, set(request.case_ids), request.include_contacts)
+    rows = [ScopedRecord(*row) for row in db.execute("SELECT num, id, kind FROM records ORDER BY id")]
+    rows = [row for row in rows if row.kind not in excluded]
+    if request.case_ids:  # only then are the bodies read, for the references between records
+        bodies = db.execute("SELECT num, id, kind, body FROM records")
+        closure = _case_closure(bodies, set(request.case_ids), request.include_contacts)
+        rows = [row for row in rows if row.id in closure]
     changed = _changed(db, request)
-    return [ScopedRecord(r[0], r[1], r[2]) for r in rows if r[1] in chosen and (changed is None or r[0] in changed)]
+    return [row for row in rows if changed is None or row.num in changed]
 
 
 def _changed(db: Database, request: ScopeRequest) -> set[int] | None:
