@@ -155,10 +155,11 @@ CREATE VIRTUAL TABLE search_index USING fts5 (
 
 -- table sync_state
 CREATE TABLE sync_state (
-    contact_id   TEXT PRIMARY KEY REFERENCES team_contacts (id),
-    version_seq  INTEGER NOT NULL,
-    bundle_id    TEXT NOT NULL,
-    synced_at    TEXT NOT NULL
+    contact_id           TEXT PRIMARY KEY REFERENCES team_contacts (id),
+    version_seq          INTEGER NOT NULL,
+    contacts_version_seq INTEGER,                   -- NULL: no contact details were ever synced to them
+    bundle_id            TEXT NOT NULL,
+    synced_at            TEXT NOT NULL
 ) STRICT;
 
 -- table team_contacts

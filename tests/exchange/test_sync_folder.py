@@ -182,3 +182,22 @@ def test_the_sync_command_sends_to_verified_contacts_and_reports_as_json(team: T
     again = json.loads(cli("sync", str(park_root), "--json", "--to", "kim", "--vault", str(park.folder)).out)
     assert again["imported"] == [] and len(again["already_imported"]) == 1
     assert again["sent"] == [] and len(again["nothing_new"]) == 1
+
+
+def test_contact_details_left_out_of_a_sync_still_go_once_a_sync_includes_them(team: Team, tmp_path: Path) -> None:
+    kim, park = team.kim, team.park
+    person = kim.records.add(Kind.PERSON, make_body(Kind.PERSON))
+    phone = kim.records.add(Kind.CONTACT, make_body(Kind.CONTACT, person_id=person.id))
+    root = tmp_path / "kim-stick"
+    root.mkdir()
+    first = _folder(kim).sync(root, [_contact(kim, park)])
+    assert first.sent[0].counts["contacts"] == 0
+    second = _folder(kim).sync(root, [_contact(kim, park)], include_contacts=True)
+    assert [receipt.counts["contacts"] for receipt in second.sent] == [1]
+    assert second.sent[0].counts["records"] == 1  # the person already went; only the contact detail is new
+    third = _folder(kim).sync(root, [_contact(kim, park)], include_contacts=True)
+    assert third.sent == [] and len(third.nothing_new) == 1
+    park_root = tmp_path / "park-stick"
+    _carry(root, kim, park, park_root)
+    _folder(park).sync(park_root, [])
+    assert park.records.show(phone.id).body == phone.body

@@ -117,12 +117,7 @@ class BundleExporter:
             with handle, self._session.db.transaction():
                 receipt = self._write(plan, handle, output, progress, check_cancelled)
                 if sync_contact is not None:
-                    self._session.db.execute(
-                        "INSERT INTO sync_state (contact_id, version_seq, bundle_id, synced_at) VALUES (?, ?, ?, ?)"
-                        " ON CONFLICT (contact_id) DO UPDATE SET version_seq = excluded.version_seq,"
-                        " bundle_id = excluded.bundle_id, synced_at = excluded.synced_at",
-                        (sync_contact.id, plan.version_seq, receipt.bundle_id, self._session.now_iso()),
-                    )
+                    self._remember_sync(sync_contact, plan, receipt)
                 try:
                     handle.flush()
                     os.fsync(handle.fileno())
@@ -181,6 +176,16 @@ class BundleExporter:
             raise write_failure(exc) from None
         self._remember(manifest, plan)
         return BundleReceipt(output, bundle_id, sequence, handle.tell(), plan.counts, plan.recipients)
+
+    def _remember_sync(self, contact: TeamContact, plan: ExportPlan, receipt: BundleReceipt) -> None:
+        contacts_seq = plan.version_seq if plan.request.include_contacts else None
+        self._session.db.execute(
+            "INSERT INTO sync_state (contact_id, version_seq, contacts_version_seq, bundle_id, synced_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (contact_id) DO UPDATE SET version_seq = excluded.version_seq,"
+            " contacts_version_seq = coalesce(excluded.contacts_version_seq, contacts_version_seq),"
+            " bundle_id = excluded.bundle_id, synced_at = excluded.synced_at",
+            (contact.id, plan.version_seq, contacts_seq, receipt.bundle_id, self._session.now_iso()),
+        )
 
     def _write_attachment(self, tar: TarWriter, member: Member, mtime: int, check_cancelled: Cancel | None) -> None:
         attachment_id = member.attachment_id

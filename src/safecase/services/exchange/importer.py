@@ -130,7 +130,8 @@ class BundleImporter:
             if summary.imported_at is not None:
                 return ImportResult(summary, replay=True)
             self._refuse_reused_sequence(head.manifest)
-            total, done = head.manifest.declared_bytes, 0
+            records_bytes = sum(m.size for m in head.manifest.members if RECORDS_MEMBER.match(m.name))
+            total, done = head.manifest.declared_bytes + records_bytes, 0  # the records are read twice
             for expected, member in stream.members(head.manifest):
                 self._take_member(expected, member, staged, check_cancelled)
                 done += expected.size
@@ -146,7 +147,12 @@ class BundleImporter:
                 if not RECORDS_MEMBER.match(expected.name):
                     break
                 for version in _versions(member, expected):
+                    if check_cancelled is not None:
+                        check_cancelled()
                     merger.merge(version)
+                done += expected.size
+                if progress is not None:
+                    progress(done, total)
         merger.flush_audit()
         attachments_added = self._reference_blobs(head.manifest, staged)
         return self._finish(head, summary, merger.tally, attachments_added)

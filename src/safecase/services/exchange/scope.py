@@ -27,6 +27,7 @@ class ScopeRequest:
     case_ids: tuple[str, ...] = ()
     since: str | None = None  # UTC ISO time: only records with a version written at or after it
     after_version_seq: int | None = None  # only records with a version stored here after this (the sync folder)
+    contacts_after_version_seq: int | None = None  # the same for contact details (None: all of them)
     include_contacts: bool = False
 
 
@@ -46,21 +47,27 @@ def select_records(db: Database, request: ScopeRequest) -> list[ScopedRecord]:
         bodies = db.execute("SELECT num, id, kind, body FROM records")
         closure = _case_closure(bodies, set(request.case_ids), request.include_contacts)
         rows = [row for row in rows if row.id in closure]
-    changed = _changed(db, request)
-    return [row for row in rows if changed is None or row.num in changed]
+    changed = _changed(db, request.since, request.after_version_seq)
+    changed_contacts = _changed(db, request.since, request.contacts_after_version_seq)
+
+    def wanted(row: ScopedRecord) -> bool:
+        found = changed_contacts if row.kind == Kind.CONTACT.value else changed
+        return found is None or row.num in found
+
+    return [row for row in rows if wanted(row)]
 
 
-def _changed(db: Database, request: ScopeRequest) -> set[int] | None:
-    if request.since is None and request.after_version_seq is None:
+def _changed(db: Database, since: str | None, after_version_seq: int | None) -> set[int] | None:
+    if since is None and after_version_seq is None:
         return None
     clauses: list[str] = []
     params: list[Any] = []
-    if request.since is not None:
+    if since is not None:
         clauses.append("written_at >= ?")
-        params.append(request.since)
-    if request.after_version_seq is not None:
+        params.append(since)
+    if after_version_seq is not None:
         clauses.append("seq > ?")
-        params.append(request.after_version_seq)
+        params.append(after_version_seq)
     query = f"SELECT DISTINCT record_num FROM record_versions WHERE {' AND '.join(clauses)}"
     return {row[0] for row in db.execute(query, params)}
 

@@ -76,8 +76,14 @@ class SyncFolder:
         report: SyncReport,
         on_step: Callable[[str], None] | None,
     ) -> None:
-        row = self._session.db.query_one("SELECT version_seq FROM sync_state WHERE contact_id = ?", (contact.id,))
-        request = ScopeRequest(after_version_seq=row[0] if row else None, include_contacts=include_contacts)
+        row = self._session.db.query_one(
+            "SELECT version_seq, contacts_version_seq FROM sync_state WHERE contact_id = ?", (contact.id,)
+        )
+        request = ScopeRequest(
+            after_version_seq=row[0] if row else None,
+            contacts_after_version_seq=row[1] if row else None,
+            include_contacts=include_contacts,
+        )
         plan = self._exporter.plan([contact], request)
         if not plan.records:
             report.nothing_new.append(contact)

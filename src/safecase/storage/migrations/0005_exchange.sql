@@ -60,12 +60,14 @@ CREATE TABLE bundles_sent (
     attachment_count INTEGER NOT NULL
 ) STRICT;
 
--- What the sync folder last sent each contact: the next sync sends the versions stored after it.
+-- What the sync folder last sent each contact: the next sync sends the versions stored after it. People's contact
+-- details go only when asked for, so they have their own mark: a sync that left them out does not move it.
 CREATE TABLE sync_state (
-    contact_id   TEXT PRIMARY KEY REFERENCES team_contacts (id),
-    version_seq  INTEGER NOT NULL,
-    bundle_id    TEXT NOT NULL,
-    synced_at    TEXT NOT NULL
+    contact_id           TEXT PRIMARY KEY REFERENCES team_contacts (id),
+    version_seq          INTEGER NOT NULL,
+    contacts_version_seq INTEGER,                   -- NULL: no contact details were ever synced to them
+    bundle_id            TEXT NOT NULL,
+    synced_at            TEXT NOT NULL
 ) STRICT;
 
 -- Bundles this vault imported: a second import of the same bundle is a no-op, and a sender never gets to reuse
