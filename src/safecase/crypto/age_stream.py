@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol, cast
 
 import pyrage
@@ -167,12 +167,37 @@ def _reraise_own(*relays: _Relay) -> None:
             raise relay.failure
 
 
+class ChunkReader:
+    """A file-like ``read`` over an iterator of byte blocks (a stream made on demand, such as a bundle's tar)."""
+
+    def __init__(self, blocks: Iterator[bytes | memoryview]) -> None:
+        self._blocks = blocks
+        self._block = memoryview(b"")
+        self._offset = 0
+
+    def read(self, size: int = -1) -> bytes:
+        while self._offset >= len(self._block):
+            block = next(self._blocks, None)
+            if block is None:
+                return b""
+            self._block, self._offset = memoryview(block), 0
+        end = len(self._block) if size < 0 else min(len(self._block), self._offset + size)
+        piece = self._block[self._offset : end].tobytes()
+        self._offset = end
+        return piece
+
+
 def encrypt_stream(reader: Any, writer: Writer, recipient: Any) -> None:
     """Encrypt everything ``reader.read`` yields to the age ``recipient`` (a pyrage x25519 Recipient)."""
+    encrypt_stream_to(reader, writer, [recipient])
+
+
+def encrypt_stream_to(reader: Any, writer: Writer, recipients: Sequence[Any]) -> None:
+    """Encrypt everything ``reader.read`` yields to every one of ``recipients``."""
     blocks = _BlockWriter(_with_write_behind(writer))
     source, sink = _Relay(reader), _Relay(blocks)
     try:
-        pyrage.encrypt_io(source, sink, [recipient])
+        pyrage.encrypt_io(source, sink, list(recipients))
     except pyrage.EncryptError as exc:
         _reraise_own(source, sink)
         raise IntegrityError("The file could not be encrypted; the vault identity is damaged.") from exc

@@ -11,20 +11,21 @@ from __future__ import annotations
 import errno
 import random
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from safecase.crypto.age_stream import BlockReader, DecryptionFailed, Readable, Writer
+from safecase.crypto.age_stream import BlockReader, Readable
 from safecase.domain.kinds import ATTACHABLE_KINDS, Kind
 from safecase.domain.media_types import sniff_media_type
 from safecase.errors import IntegrityError, NotFoundError, SafeCaseError, UsageError, VaultStateError, shown
 from safecase.services.evidence_export import ExportResult, HashingSink, export_copy
+from safecase.services.evidence_read import altered, evidence_name, read_errors, verified_blocks
 from safecase.services.evidence_source import ContentMeter, EvidenceSource, SourceFacts, open_source, shred_file
 from safecase.services.records import RecordService
 from safecase.services.session import VaultSession
-from safecase.storage.blob_store import BlobNotRegularError, PendingBlob
+from safecase.storage.blob_store import PendingBlob
 from safecase.storage.records import RecordState
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes in all)
@@ -90,7 +91,7 @@ class AttachmentService:
         state = self.get(attachment_id)
         size = state.body["size"]
         if size > limit:
-            raise UsageError(f"{_name(state)} is too large to preview ({size:,} bytes).")
+            raise UsageError(f"{evidence_name(state)} is too large to preview ({size:,} bytes).")
         buffer = _FixedBuffer(size)
         try:
             self._decrypt_checked(state, HashingSink(buffer, limit=size), check_cancelled)
@@ -109,7 +110,7 @@ class AttachmentService:
         for attachment_id in ids:
             state = self.get(attachment_id)
             if attachment_id not in stored:
-                problems.append(f"{_name(state)} has no encrypted file in this vault")
+                problems.append(f"{evidence_name(state)} has no encrypted file in this vault")
                 continue
             try:
                 self._decrypt_checked(state, HashingSink(limit=state.body["size"]))
@@ -207,48 +208,27 @@ class AttachmentService:
         self._session_log("attachment.export", state.id, "metadata stripped" if strip else "as stored")
         return result
 
-    def stream_verified(self, attachment_id: str, writer: Writer, *, check_cancelled: Cancel | None = None) -> None:
-        """Stream the plaintext into ``writer`` (a bundle member); IntegrityError if it is not what was taken in.
-
-        The writer has seen the plaintext by then: callers write where they discard on error.
-        """
-        state = self.get(attachment_id)
-        self._check_stored_size(state)
-        self._decrypt_checked(state, HashingSink(writer, limit=state.body["size"]), check_cancelled)
+    def verified_blocks(self, attachment_id: str, *, check_cancelled: Cancel | None = None) -> Iterator[bytes]:
+        """The plaintext in blocks, for a bundle; IntegrityError if it is not what was taken in (for a large file,
+        at its end: callers write where they discard on error)."""
+        return verified_blocks(self._blobs, self._index, self.get(attachment_id), check_cancelled)
 
     # -- internals ----------------------------------------------------------------------------------------------
 
     def _check_stored_size(self, state: RecordState) -> None:
         blob = self._index.get(state.id)
         if blob is not None and self._blobs.size_on_disk(blob.blob_name) not in (blob.stored_size, None):
-            raise _altered(state)
+            raise altered(state)
 
     def _decrypt_checked(self, state: RecordState, sink: HashingSink, check_cancelled: Cancel | None = None) -> None:
         sink.check_cancelled = check_cancelled
         blob = self._index.get(state.id)
         if blob is None:
-            raise NotFoundError(f"{_name(state)}: this vault holds no encrypted file for it.")
-        try:
+            raise NotFoundError(f"{evidence_name(state)}: this vault holds no encrypted file for it.")
+        with read_errors(state):
             self._blobs.decrypt_to(blob.blob_name, sink)
-        except DecryptionFailed:
-            raise _altered(state) from None
-        except NotFoundError:
-            raise IntegrityError(
-                f"{_name(state)}: its encrypted file is missing from the vault's blobs folder. Restore the folder "
-                "from a backup."
-            ) from None
-        except BlobNotRegularError:
-            raise IntegrityError(
-                f"{_name(state)}: its encrypted file was replaced by a link, folder or other non-file. Restore the "
-                "vault's blobs folder from a backup."
-            ) from None
-        except OSError as exc:  # the blob could not be read (EIO: a failing disk)
-            raise IntegrityError(
-                f"{_name(state)}: its encrypted file could not be read ({exc.strerror}). Copy the vault to a healthy "
-                "disk and run `safecase check`."
-            ) from None
         if sink.size != state.body["size"] or sink.digest.hexdigest() != state.body["sha256"]:
-            raise _altered(state)
+            raise altered(state)
 
     def _attach_target(self, record_id: str, derivation: Derivation | None) -> RecordState:
         target = self._records.show(record_id)
@@ -357,17 +337,6 @@ def _io_failure(file_name: str, error: OSError) -> SafeCaseError:
     return SafeCaseError(
         f"Reading {shown(file_name)} or writing it into the vault failed ({error.strerror}); nothing was added. "
         "Copy the file again, check the disk, and retry."
-    )
-
-
-def _name(state: RecordState) -> str:
-    return f"Evidence file {state.id} ({shown(state.body.get('file_name', ''))})"
-
-
-def _altered(state: RecordState) -> IntegrityError:
-    return IntegrityError(
-        f"{_name(state)} does not match its intake SHA-256: the encrypted file was altered or damaged. Restore "
-        "the vault's blobs folder from a backup."
     )
 
 

@@ -152,6 +152,11 @@ class BlobStore:
     def folder(self) -> Path:
         return self._folder
 
+    @property
+    def identity(self) -> Any:
+        """The vault's pyrage X25519 identity, for readers that decrypt blobs themselves."""
+        return self._identity
+
     def path(self, name: str) -> Path:
         return self._folder / _check_name(name)
 

@@ -24,7 +24,7 @@ from typing import Any
 import pyrage
 
 from safecase.crypto import minisign
-from safecase.crypto.age_pipe import AgeEncryptingWriter
+from safecase.crypto.age_stream import ChunkReader, encrypt_stream_to
 from safecase.domain.kinds import Kind
 from safecase.errors import NotFoundError, SafeCaseError, UsageError, shown
 from safecase.services.attachments import AttachmentService
@@ -152,26 +152,10 @@ class BundleExporter:
         signature = minisign.sign(self._session.identity, manifest_bytes, manifest.trusted_comment())
         mtime = calendar.timegm(time.strptime(created_at[:19], "%Y-%m-%dT%H:%M:%S"))
         recipients = [pyrage.x25519.Recipient.from_str(c.age_recipient) for c in plan.recipients]
-        total = sum(m.size for m in manifest.members)
-        done = 0
+        head = (manifest_bytes, signature.encode("utf-8"), mtime)
+        plaintext = self._plaintext(plan, manifest, head, progress, check_cancelled)
         try:
-            with AgeEncryptingWriter(handle, recipients) as sealed:
-                tar = TarWriter(sealed)
-                tar.add(MANIFEST_NAME, manifest_bytes, mtime)
-                tar.add(SIGNATURE_NAME, signature.encode("utf-8"), mtime)
-                for member, data in self._record_chunks(plan.records, keep=True):
-                    if hashlib.sha256(data).hexdigest() != member.sha256:  # the snapshot moved: a bug, never data
-                        raise SafeCaseError("The records changed while the bundle was written; export again.")
-                    tar.add(member.name, data, mtime)
-                    done += member.size
-                    if progress is not None:
-                        progress(done, total)
-                for attachment in plan.attachments:
-                    self._write_attachment(tar, attachment, mtime, check_cancelled)
-                    done += attachment.size
-                    if progress is not None:
-                        progress(done, total)
-                tar.close()
+            encrypt_stream_to(ChunkReader(plaintext), handle, recipients)
         except OSError as exc:
             raise write_failure(exc) from None
         self._remember(manifest, plan)
@@ -187,12 +171,41 @@ class BundleExporter:
             (contact.id, plan.version_seq, contacts_seq, receipt.bundle_id, self._session.now_iso()),
         )
 
-    def _write_attachment(self, tar: TarWriter, member: Member, mtime: int, check_cancelled: Cancel | None) -> None:
-        attachment_id = member.attachment_id
-        assert attachment_id is not None
-        sink = tar.begin(member.name, member.size, mtime)
-        self._attachments.stream_verified(attachment_id, sink, check_cancelled=check_cancelled)
-        sink.finish()
+    def _plaintext(
+        self,
+        plan: ExportPlan,
+        manifest: Manifest,
+        head: tuple[bytes, bytes, int],
+        progress: Progress | None,
+        check_cancelled: Cancel | None,
+    ) -> Iterator[bytes]:
+        """The bundle's tar stream, made as the encryption asks for it (so no second thread and no copy queue)."""
+        manifest_bytes, signature, mtime = head
+        spool = _Spool()
+        tar = TarWriter(spool)
+        tar.add(MANIFEST_NAME, manifest_bytes, mtime)
+        tar.add(SIGNATURE_NAME, signature, mtime)
+        total, done = sum(m.size for m in manifest.members), 0
+        for member, data in self._record_chunks(plan.records, keep=True):
+            if hashlib.sha256(data).hexdigest() != member.sha256:  # the snapshot moved: a bug, never data
+                raise SafeCaseError("The records changed while the bundle was written; export again.")
+            tar.add(member.name, data, mtime)
+            yield spool.take()
+            done += member.size
+            if progress is not None:
+                progress(done, total)
+        for attachment in plan.attachments:
+            assert attachment.attachment_id is not None
+            sink = tar.begin(attachment.name, attachment.size, mtime)
+            for block in self._attachments.verified_blocks(attachment.attachment_id, check_cancelled=check_cancelled):
+                sink.write(block)
+                yield spool.take()
+            sink.finish()
+            done += attachment.size
+            if progress is not None:
+                progress(done, total)
+        tar.close()
+        yield spool.take()
 
     def _remember(self, manifest: Manifest, plan: ExportPlan) -> None:
         self._session.db.execute(
@@ -270,6 +283,21 @@ class BundleExporter:
             stored.display_name[:NAME_CHARS], stored.organisation[:NAME_CHARS], public.age_recipient,
             public.ed25519_public_bytes, public.fingerprint(),
         )  # fmt: skip
+
+
+class _Spool:
+    """Collects what the tar writer writes (headers, small members, padding) until the stream takes it."""
+
+    def __init__(self) -> None:
+        self._data = bytearray()
+
+    def write(self, data: bytes) -> int:
+        self._data += data
+        return len(data)
+
+    def take(self) -> bytes:
+        data, self._data = bytes(self._data), bytearray()
+        return data
 
 
 def _party(contact: TeamContact) -> Party:
