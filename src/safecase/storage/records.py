@@ -176,10 +176,11 @@ class RecordStore:
             )
             return False
         live = not version.deleted and derived is not None
-        self._replace_links(num, derived.links if live and derived else ())
+        first = current is None  # a new record has no links or search row to replace yet
+        self._replace_links(num, derived.links if live and derived else (), first=first)
         if live and derived:
-            self._search.put(num, derived.search_title, derived.search_text)
-        else:
+            self._search.put(num, derived.search_title, derived.search_text, replacing=not first)
+        elif not first:
             self._search.remove(num)
         return True
 
@@ -275,8 +276,9 @@ class RecordStore:
         )
         return num
 
-    def _replace_links(self, source_num: int, links: Iterable[Link]) -> None:
-        self._db.execute("DELETE FROM record_links WHERE source_num = ?", (source_num,))
+    def _replace_links(self, source_num: int, links: Iterable[Link], *, first: bool = False) -> None:
+        if not first:
+            self._db.execute("DELETE FROM record_links WHERE source_num = ?", (source_num,))
         self._db.executemany(
             "INSERT OR IGNORE INTO record_links (source_num, field, target_id) VALUES (?, ?, ?)",
             [(source_num, link.field, link.target_id) for link in links],

@@ -26,8 +26,10 @@ class SearchIndex:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    def put(self, num: int, title: str, text: str) -> None:
-        self.remove(num)
+    def put(self, num: int, title: str, text: str, *, replacing: bool = True) -> None:
+        """Index a record's current text; ``replacing=False`` for a record that has never been indexed."""
+        if replacing:
+            self.remove(num)
         self._db.execute(
             "INSERT INTO search_index (rowid, title, text) VALUES (?, ?, ?)",
             (num, index_text(title), index_text(text)),

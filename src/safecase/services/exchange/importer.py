@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from safecase.crypto import minisign
-from safecase.crypto.age_pipe import AgeEncryptingWriter
 from safecase.crypto.encoding import b64encode
 from safecase.domain.kinds import Kind
 from safecase.errors import IntegrityError
@@ -237,8 +236,10 @@ class BundleImporter:
             return
         pending = self._session.blobs.new_blob()
         staged[attachment_id] = pending
-        with _BlobFeed(pending, self._session) as feed:
-            hash_member(member, expected, feed, check_cancelled)
+        reader = _HashingReader(member, check_cancelled)
+        self._session.blobs.encrypt_into(pending, reader)  # pyrage pulls the member through the hash
+        if member.read(1) or reader.digest.hexdigest() != expected.sha256:
+            raise BundleDamaged(f"The bundle's member {expected.name} does not match its manifest: it was altered.")
         self._staged_sizes[attachment_id] = pending.finish()
         # A bundle may carry thousands of files: each staged blob's descriptor (and advisory lock) is let go at
         # once. The import's write lock on the database protects them instead: the unlock sweep of another
@@ -326,23 +327,20 @@ class BundleImporter:
         return tuple(conflicted)
 
 
-class _BlobFeed:
-    """Encrypts what is written to it into a staged blob, on a pipe to pyrage."""
+class _HashingReader:
+    """Reads a member for pyrage to encrypt into a staged blob, hashing what passes."""
 
-    def __init__(self, pending: PendingBlob, session: VaultSession) -> None:
-        self._writer = AgeEncryptingWriter(pending.file, [session.identity.age_identity.to_public()])
+    def __init__(self, member: TarMember, check_cancelled: Cancel | None) -> None:
+        self._member = member
+        self._check_cancelled = check_cancelled
+        self.digest = hashlib.sha256()
 
-    def __enter__(self) -> _BlobFeed:
-        return self
-
-    def __exit__(self, kind: object, error: object, tb: object) -> None:
-        if error is None:
-            self._writer.close()
-        else:
-            self._writer.abort()
-
-    def write(self, data: bytes) -> int:
-        return self._writer.write(data)
+    def read(self, size: int = -1) -> bytes:
+        if self._check_cancelled is not None:
+            self._check_cancelled()
+        data = self._member.read(size)
+        self.digest.update(data)
+        return data
 
 
 def _versions(member: TarMember, expected: Member) -> Iterator[RecordVersion]:
