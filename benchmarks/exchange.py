@@ -101,11 +101,14 @@ if action == "export":
     )
 else:
     importer = BundleImporter(session)
+    from safecase.services.exchange.bundle_file import BundleStream
+    with BundleStream(Path(bundle), session.identity.age_identity) as stream:
+        declared = stream.head().manifest.declared_bytes  # pass 1 reads every member, pass 2 the records again
     started = time.perf_counter()
 
     def progress(done, total):
         marks.setdefault("first", time.perf_counter())
-        if done >= total:
+        if "pass1" not in marks and done >= declared:
             marks["pass1"] = time.perf_counter()
 
     result = importer.import_bundle(Path(bundle), progress=progress)
