@@ -208,6 +208,12 @@ class AttachmentService:
         self._session_log("attachment.export", state.id, "metadata stripped" if strip else "as stored")
         return result
 
+    def prefetch(self, attachment_id: str) -> None:
+        """Start reading an evidence file's blob from disk in the background (the next one a bundle will need)."""
+        blob = self._index.get(attachment_id)
+        if blob is not None:
+            self._blobs.prefetch(blob.blob_name)
+
     def verified_blocks(self, attachment_id: str, *, check_cancelled: Cancel | None = None) -> Iterator[bytes]:
         """The plaintext in blocks, for a bundle; IntegrityError if it is not what was taken in (for a large file,
         at its end: callers write where they discard on error)."""

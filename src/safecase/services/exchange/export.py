@@ -194,8 +194,13 @@ class BundleExporter:
             done += member.size
             if progress is not None:
                 progress(done, total)
-        for attachment in plan.attachments:
+        following = [a.attachment_id for a in plan.attachments[1:]] + [None]
+        if plan.attachments:
+            self._attachments.prefetch(str(plan.attachments[0].attachment_id))
+        for attachment, next_id in zip(plan.attachments, following, strict=True):
             assert attachment.attachment_id is not None
+            if next_id is not None:
+                self._attachments.prefetch(next_id)  # the disk reads it while this one is decrypted
             sink = tar.begin(attachment.name, attachment.size, mtime)
             for block in self._attachments.verified_blocks(attachment.attachment_id, check_cancelled=check_cancelled):
                 sink.write(block)
