@@ -194,8 +194,9 @@ class BundleExporter:
             done += member.size
             if progress is not None:
                 progress(done, total)
-        following = [a.attachment_id for a in plan.attachments[1:]] + [None]
+        following: list[str | None] = [a.attachment_id for a in plan.attachments[1:]]
         if plan.attachments:
+            following.append(None)
             self._attachments.prefetch(str(plan.attachments[0].attachment_id))
         for attachment, next_id in zip(plan.attachments, following, strict=True):
             assert attachment.attachment_id is not None
