@@ -211,11 +211,11 @@ class RecordService:
                 raise ValidationError(f"must refer to a {' or '.join(allowed)}, not a {kind}", ref.field)
 
     def _apply(self, write: PendingWrite, derived: Derived | None) -> RecordState:
-        revision = self._session.next_revision()
         parents = write.parents
         if parents is None:
             current = self._store.get(write.record_id)
             parents = (current.revision,) if current else ()
+        revision = self._session.next_revision(after=max(parents, default=None))
         version = RecordVersion(
             write.record_id,
             write.kind.value,

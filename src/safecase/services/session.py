@@ -63,8 +63,13 @@ class VaultSession:
     def now_iso(self) -> str:
         return iso_from_ms(self.clock.now_ms())
 
-    def next_revision(self) -> Revision:
-        """A new revision for a local write; remembered so revisions keep increasing across restarts."""
+    def next_revision(self, *, after: str | None = None) -> Revision:
+        """A new revision for a local write (call it inside the write's transaction), later than any this vault
+        stored (another process may have written or imported since this one unlocked) and than ``after`` (the
+        version it is written over); remembered so revisions keep increasing across restarts."""
+        for seen in (self.meta.last_revision(), after):
+            if seen:
+                self.hlc.observe(Revision.parse(seen))
         revision = self.hlc.tick()
         self.meta.set_last_revision(str(revision))
         return revision

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from safecase.crypto import minisign
@@ -25,7 +26,7 @@ from safecase.domain.kinds import Kind
 from safecase.errors import IntegrityError
 from safecase.services.exchange.bundle_file import BundleDamaged, BundleHead, BundleStream, hash_member
 from safecase.services.exchange.manifest import MAX_RECORD_LINE_BYTES, RECORDS_MEMBER, Manifest, Member, Party
-from safecase.services.exchange.merge import MergeTally, VersionMerger
+from safecase.services.exchange.merge import MAX_CLOCK_AHEAD_MS, ClockTooFarAhead, MergeTally, VersionMerger
 from safecase.services.exchange.record_lines import RecordLineError, parse_version_line
 from safecase.services.session import VaultSession
 from safecase.storage.blob_store import PendingBlob
@@ -127,6 +128,7 @@ class BundleImporter:
             head = stream.head()
             summary = self._authenticate(head, allow_unknown_sender)
             if summary.imported_at is not None:
+                self._refuse_changed_replay(head)
                 return ImportResult(summary, replay=True)
             self._refuse_reused_sequence(head.manifest)
             records_bytes = sum(m.size for m in head.manifest.members if RECORDS_MEMBER.match(m.name))
@@ -171,6 +173,8 @@ class BundleImporter:
         own = self._session.identity.public()
         if manifest.sender.ed25519_public_key == own.ed25519_public_bytes:
             raise SenderRefused("This bundle was made by this vault; there is nothing to import from it.")
+        if _ms_of(manifest.created_at) > self._session.clock.now_ms() + MAX_CLOCK_AHEAD_MS:
+            raise ClockTooFarAhead()
         summary = self._summary(manifest)
         contact = summary.sender_contact
         if contact is not None and contact.revoked:
@@ -212,6 +216,16 @@ class BundleImporter:
             any(r.age_recipient == own for r in manifest.recipients),
             row[0] if row else None,
         )
+
+    def _refuse_changed_replay(self, head: BundleHead) -> None:
+        """A bundle id seen before is a replay only if it is the same signed manifest from the same sender."""
+        row = self._session.db.query_one(
+            "SELECT sender_key, manifest_sha256 FROM bundles_received WHERE bundle_id = ?", (head.manifest.bundle_id,)
+        )
+        if row is not None and (row[0], row[1]) != (_key_text(head.manifest.sender), head.manifest_sha256):
+            raise IntegrityError(
+                "This bundle reuses the id of a different bundle imported before; it was refused. Ask the sender."
+            )
 
     def _refuse_reused_sequence(self, manifest: Manifest) -> None:
         row = self._session.db.query_one(
@@ -366,6 +380,12 @@ def _versions(member: TarMember, expected: Member) -> Iterator[RecordVersion]:
         raise BundleDamaged(f"The bundle's member {expected.name} changed while it was imported; nothing was imported.")
     if pending:
         raise RecordLineError(f"{expected.name} line {number + 1}", "the last line does not end")
+
+
+def _ms_of(iso_time: str) -> int:
+    """Milliseconds since 1970 of a manifest's ``YYYY-MM-DDTHH:MM:SS.mmmZ`` (checked by Manifest.parse)."""
+    moment = datetime.strptime(iso_time, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    return int(moment.timestamp() * 1000)
 
 
 def _key_text(party: Party) -> str:

@@ -10,7 +10,9 @@ Parsing is strict and bounded: a manifest that is not exactly this shape is refu
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from safecase.crypto.encoding import b64decode_strict, b64encode, canonical_json, parse_json
@@ -150,8 +152,11 @@ def _fields(raw: Any, keys: set[str], what: str) -> dict[str, Any]:
 
 
 def _text(value: Any, what: str, limit: int = 200) -> str:
+    """A short single-line text: no control, format (direction overrides), surrogate or line-separator characters."""
     if not isinstance(value, str) or len(value) > limit:
         raise ValueError(f"bad {what}")
+    if any(unicodedata.category(c) in {"Cc", "Cf", "Cs", "Zl", "Zp"} for c in value):
+        raise ValueError(f"bad characters in {what}")
     return value
 
 
@@ -176,18 +181,18 @@ def _party(raw: Any) -> Party:
     public = party.public()  # checks both keys are well-formed
     if (public.fingerprint() if public else None) != party.fingerprint:
         raise ValueError("fingerprint does not match keys")
-    if party.fingerprint is not None and not _FINGERPRINT.match(party.fingerprint):
+    if party.fingerprint is not None and not _FINGERPRINT.fullmatch(party.fingerprint):
         raise ValueError("bad fingerprint")
     return party
 
 
 def _member(raw: Any) -> Member:
     fields = _fields(raw, {"name", "size", "sha256"}, "member")
-    name = _text(fields["name"], "member name", 100)
-    if not (RECORDS_MEMBER.match(name) or ATTACHMENT_MEMBER.match(name)):
+    name = fields["name"]
+    if not isinstance(name, str) or not (RECORDS_MEMBER.fullmatch(name) or ATTACHMENT_MEMBER.fullmatch(name)):
         raise ValueError("unexpected member name")
     sha256 = _text(fields["sha256"], "hash", 64)
-    if not _SHA256.match(sha256):
+    if not _SHA256.fullmatch(sha256):
         raise ValueError("bad hash")
     return Member(name, _integer(fields["size"], "member size", 0, MAX_MEMBER_BYTES), sha256)
 
@@ -199,12 +204,13 @@ def _manifest(raw: Any) -> Manifest:
          "members"},
         "manifest",
     )  # fmt: skip
-    if fields["format"] != FORMAT or fields["version"] != FORMAT_VERSION:
+    if fields["format"] != FORMAT or type(fields["version"]) is not int or fields["version"] != FORMAT_VERSION:
         raise ValueError("not a SafeCase bundle of a version this SafeCase reads")
-    if not isinstance(fields["bundle_id"], str) or not _BUNDLE_ID.match(fields["bundle_id"]):
+    if not isinstance(fields["bundle_id"], str) or not _BUNDLE_ID.fullmatch(fields["bundle_id"]):
         raise ValueError("bad bundle id")
-    if not isinstance(fields["created_at"], str) or not _TIME.match(fields["created_at"]):
+    if not isinstance(fields["created_at"], str) or not _TIME.fullmatch(fields["created_at"]):
         raise ValueError("bad creation time")
+    datetime.strptime(fields["created_at"], "%Y-%m-%dT%H:%M:%S.%fZ")  # a real date and time, or ValueError
     sender = _party(fields["sender"])
     if sender.public() is None:
         raise ValueError("the sender has no signing key")

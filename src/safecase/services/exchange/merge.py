@@ -20,6 +20,19 @@ from safecase.services.session import VaultSession
 from safecase.storage.audit import RecordWriteDetail
 from safecase.storage.records import Derived, Link, RecordStore, RecordVersion
 
+# A version may be dated at most this far past this laptop's clock. Clocks disagree by minutes, not days; a version
+# from far ahead (a laptop set to the wrong year, or a forged one dated 9999) would drag this vault's revision clock
+# with it for good, and every edit made here would then carry that date.
+MAX_CLOCK_AHEAD_MS = 24 * 3600 * 1000
+
+
+class ClockTooFarAhead(IntegrityError):
+    def __init__(self) -> None:
+        super().__init__(
+            "The bundle holds changes dated more than a day ahead of this laptop's clock; nothing was imported. "
+            "Check the date on both laptops (the sender's clock is probably wrong), then export again."
+        )
+
 
 class MergeRefused(IntegrityError):
     def __init__(self, record_id: str, detail: str) -> None:
@@ -50,6 +63,8 @@ class VersionMerger:
 
     def merge(self, version: RecordVersion) -> None:
         tally = self.tally
+        if Revision.parse(version.revision).wall_ms > self._session.clock.now_ms() + MAX_CLOCK_AHEAD_MS:
+            raise ClockTooFarAhead()
         tally.seen_records.add(version.record_id)
         current_kind, stored = self._known(version)
         if current_kind is not None and current_kind != version.kind:

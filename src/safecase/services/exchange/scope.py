@@ -90,7 +90,15 @@ def _case_closure(rows: Iterable[tuple[int, str, str, str]], cases: set[str], in
         if record_id in found:
             continue
         found.add(record_id)
-        pending.extend(outgoing.get(record_id, ()))
-        is_case = kinds.get(record_id) == Kind.CASE.value
+        # Another case is where the closure stops: a person filed under two cases does not bring the other one.
+        # A consent or evidence file brings only the consent it withdraws or the file it was copied from, not the
+        # testimony of another case it mentions.
+        kind = kinds.get(record_id)
+        pending.extend(
+            t
+            for t in outgoing.get(record_id, ())
+            if (kinds.get(t) != Kind.CASE.value or t in cases) and (kind not in followers or kinds.get(t) in followers)
+        )
+        is_case = kind == Kind.CASE.value
         pending.extend(s for s in incoming.get(record_id, ()) if is_case or kinds[s] in followers)
     return {r for r in found if r in kinds}
