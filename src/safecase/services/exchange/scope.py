@@ -93,12 +93,11 @@ def _case_closure(rows: Iterable[tuple[int, str, str, str]], cases: set[str], in
         # Another case is where the closure stops: a person filed under two cases does not bring the other one.
         # A consent or evidence file brings only the consent it withdraws or the file it was copied from, not the
         # testimony of another case it mentions.
-        kind = kinds.get(record_id)
-        pending.extend(
-            t
-            for t in outgoing.get(record_id, ())
-            if (kinds.get(t) != Kind.CASE.value or t in cases) and (kind not in followers or kinds.get(t) in followers)
-        )
-        is_case = kind == Kind.CASE.value
+        own_kind = kinds.get(record_id)
+        for target in outgoing.get(record_id, ()):
+            stops = kinds.get(target) == Kind.CASE.value and target not in cases
+            if not stops and (own_kind not in followers or kinds.get(target) in followers):
+                pending.append(target)
+        is_case = own_kind == Kind.CASE.value
         pending.extend(s for s in incoming.get(record_id, ()) if is_case or kinds[s] in followers)
     return {r for r in found if r in kinds}
