@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from safecase.domain.kinds import Kind
 from safecase.services.check import check_vault
+from safecase.storage import integrity
+from safecase.storage.records import Derived, RecordVersion
 from tests.exchange.conftest import Team
 from tests.factories import make_body
 
@@ -36,3 +38,23 @@ def test_check_notices_a_conflict_list_that_does_not_match_the_history(team: Tea
         team.park.session.db.execute("DELETE FROM record_conflicts")
     report = check_vault(team.park.session)
     assert any(problem.startswith("conflicts:") for problem in report.problems)
+
+
+def test_versions_arriving_newest_first_leave_one_head_and_a_fork_two(team: Team) -> None:
+    store = team.park.session.records
+    record_id = "0b6f1c2e-0000-4000-8000-0000000000aa"
+    revisions = [f"{1_764_000_000_000 + n:019d}.0000.00000000000000aa" for n in range(60)]
+    body = make_body(Kind.CASE)
+
+    def version(n: int, parents: tuple[str, ...]) -> RecordVersion:
+        return RecordVersion(record_id, "case", revisions[n], False, {**body, "title": f"v{n}"}, "00000000000000aa",
+                             "2025-11-24T16:00:00.000Z", parents)  # fmt: skip
+
+    with team.park.session.db.transaction():
+        for n in reversed(range(50)):  # a linear history, newest first
+            store.apply_version(version(n, (revisions[n - 1],) if n else ()), Derived((), "", ""))
+    assert store.heads(record_id) == (revisions[49],)
+    with team.park.session.db.transaction():
+        store.apply_version(version(55, (revisions[40],)), Derived((), "", ""))  # a fork from v40
+    assert store.heads(record_id) == (revisions[49], revisions[55])
+    assert integrity.conflict_problems(team.park.session.db) == ""  # a full recount agrees

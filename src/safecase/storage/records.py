@@ -6,7 +6,8 @@ bundle imports go through the same ``apply_version``. The caller owns the transa
 
 Each version names the revisions it was written over (its parents). A record whose versions have more than one head
 (a version no other version names as parent) was edited on two laptops without either seeing the other's edit: it
-is listed in ``record_conflicts`` until a version naming every head resolves it.
+is listed in ``record_conflicts`` (kept up to date as each version arrives) until a version naming every head
+resolves it.
 """
 
 from __future__ import annotations
@@ -167,8 +168,9 @@ class RecordStore:
                 parents_json(version.parents),
             ),
         ).rowcount
-        if inserted and not self._extends_single_head(num, version, current[1] if current else None):
-            self.refresh_heads(num)
+        previous = current[1] if current else None
+        if inserted and not self._extends_single_head(num, version, previous):
+            self._update_heads(num, version, previous)
         if not becomes_current:
             # created_at is the earliest version's time, whatever order versions arrive in.
             self._db.execute(
@@ -185,32 +187,35 @@ class RecordStore:
         return True
 
     def _extends_single_head(self, num: int, version: RecordVersion, previous: str | None) -> bool:
-        """Whether `version` simply follows the record's one head, so the heads need no recount (every edit)."""
+        """Whether `version` simply follows the record's one head, so the heads need no update (every edit)."""
         if previous is None:
             return not version.parents
         if version.parents != (previous,):
             return False
         return self._db.query_one("SELECT 1 FROM record_conflicts WHERE record_num = ?", (num,)) is None
 
-    def refresh_heads(self, num: int) -> tuple[str, ...]:
-        """Recount the record's heads; list it in ``record_conflicts`` while it has more than one."""
-        revisions: set[str] = set()
-        named: set[str] = set()
-        for revision, parents in self._db.execute(
-            "SELECT revision, parents FROM record_versions WHERE record_num = ?", (num,)
-        ):
-            revisions.add(revision)
-            named.update(json.loads(parents))
-        heads = tuple(sorted(revisions - named))
+    def _update_heads(self, num: int, version: RecordVersion, previous: str | None) -> None:
+        """The heads after ``version`` arrived: the earlier heads less the ones it names as parents, plus itself
+        unless a version already stored names it (it arrived after its child). Only versions newer than it can
+        name it, so the lookup reads those alone: none when versions arrive in order, as bundles carry them.
+        ``previous`` is the record's current revision before this version was stored (always a head)."""
+        row = self._db.query_one("SELECT heads FROM record_conflicts WHERE record_num = ?", (num,))
+        before = set(json.loads(row[0])) if row else ({previous} if previous else set())
+        heads = before - set(version.parents)
+        named = self._db.query_one(
+            "SELECT 1 FROM record_versions WHERE record_num = ? AND revision > ? AND instr(parents, ?) > 0 LIMIT 1",
+            (num, version.revision, json.dumps(version.revision)),
+        )
+        if named is None:
+            heads.add(version.revision)
         if len(heads) > 1:
             self._db.execute(
                 "INSERT INTO record_conflicts (record_num, heads) VALUES (?, ?)"
                 " ON CONFLICT (record_num) DO UPDATE SET heads = excluded.heads",
-                (num, json.dumps(heads, separators=(",", ":"))),
+                (num, json.dumps(sorted(heads), separators=(",", ":"))),
             )
-        else:
+        elif row is not None:
             self._db.execute("DELETE FROM record_conflicts WHERE record_num = ?", (num,))
-        return heads
 
     def heads(self, record_id: str) -> tuple[str, ...]:
         """The revisions no other version of the record was written over; more than one means a conflict."""
