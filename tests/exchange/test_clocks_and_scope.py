@@ -82,3 +82,11 @@ def test_a_different_bundle_reusing_an_imported_bundle_id_is_refused_not_called_
     with pytest.raises(IntegrityError, match="reuses the id of a different bundle"):
         park.receive(other)
     assert park.receive(first).replay is True
+
+
+def test_the_vault_still_unlocks_while_another_process_holds_the_write_lock(team: Team, vaults: VaultService) -> None:
+    park = team.park
+    with park.session.db.transaction():  # e.g. a long bundle import in a terminal
+        park.session.db.execute("INSERT INTO vault_meta (key, value) VALUES ('held', 'x')")
+        with vaults.unlock(park.folder, PASSPHRASE) as second:  # the app: its blob sweep waits, then gives way
+            assert second.db.is_open

@@ -15,7 +15,7 @@ from safecase.domain.hlc import HybridLogicalClock, Revision
 from safecase.storage.attachment_blobs import AttachmentBlobs
 from safecase.storage.audit import AuditLog
 from safecase.storage.blob_store import BlobStore
-from safecase.storage.database import Database
+from safecase.storage.database import Database, DatabaseErrors, is_busy
 from safecase.storage.drafts import DraftStore
 from safecase.storage.identity_store import IdentityRecord, load_identity
 from safecase.storage.listing import ListViews
@@ -100,12 +100,18 @@ class VaultSession:
 
     def close(self) -> None:
         """Sign the audit tip, close the database, wipe keys. Safe to call twice."""
-        if self.db.is_open:
-            if self.audit.needs_checkpoint(force=True):
+        try:
+            if self.db.is_open and self.audit.needs_checkpoint(force=True):
                 with self.db.transaction():
                     self.audit.checkpoint(self.identity, self.now_iso())
-            self.db.close()
-        self.master_key.wipe()
+        except DatabaseErrors as error:
+            if not is_busy(error):
+                raise
+            # Another process holds the write lock; the next close signs the tip instead.
+        finally:
+            if self.db.is_open:
+                self.db.close()
+            self.master_key.wipe()
 
     def __enter__(self) -> VaultSession:
         return self

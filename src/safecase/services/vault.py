@@ -7,6 +7,7 @@ for whatever reason, leaves the vault exactly as it was: nothing is written befo
 
 from __future__ import annotations
 
+import logging
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from safecase.storage.database import (
     Database,
     DatabaseErrors,
     KeyMismatchError,
+    is_busy,
     open_encrypted,
 )
 from safecase.storage.identity_store import IdentityRecord, load_identity, save_identity
@@ -35,6 +37,8 @@ from safecase.storage.vault_folder import HEADER_SIZE_LIMIT, VaultFolder, stagin
 from safecase.storage.vault_meta import VaultMeta
 
 MASTER_KEY_BYTES = 32
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -209,10 +213,11 @@ class VaultService:
         else:
             folder.repair_backup(header.to_bytes())
         session = VaultSession(folder, db, master, identity, meta, self._clock)
-        # In a write transaction: a bundle import in another process stages blobs under its own write lock, so the
-        # sweep waits for it to commit or roll back instead of mistaking its files for a crashed intake's.
-        with session.db.transaction():
-            session.blobs.sweep(session.attachment_blobs.is_referenced)
+        try:
+            _sweep_blobs(session)
+        except BaseException:
+            session.close()
+            raise
         return session
 
     def damaged_pages(self, root: Path, passphrase: str) -> list[str]:
@@ -327,3 +332,16 @@ def _backup_differs(folder: VaultFolder) -> bool:
         return _backup_is_intact(folder) and folder.read_header_bytes(use_backup=True) != folder.read_header_bytes()
     except (IntegrityError, VaultStateError):
         return False
+
+
+def _sweep_blobs(session: VaultSession) -> None:
+    """Settle what crashed intakes left in ``blobs/``, in a write transaction: a bundle import in another process
+    stages blobs under its write lock, so the sweep never mistakes them for a crash's leftovers. If another process
+    holds that lock past the busy timeout, the sweep is left for the next unlock rather than failing this one."""
+    try:
+        with session.db.transaction():
+            session.blobs.sweep(session.attachment_blobs.is_referenced)
+    except DatabaseErrors as error:
+        if not is_busy(error):
+            raise
+        log.info("blob sweep left for the next unlock: another process is writing to the vault")

@@ -204,10 +204,16 @@ class DamagedDatabaseError(IntegrityError):
         )
 
 
+def is_busy(error: Exception) -> bool:
+    """Whether SQLite gave up waiting for a lock another connection (another SafeCase process) holds."""
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
+
+
 def translate_database_error(error: Exception) -> Exception:
     """The user-facing error for a failure reported by SQLite/SQLCipher (no SQL, no content in the message)."""
     text = str(error).lower()
-    if "locked" in text or "busy" in text:
+    if is_busy(error):
         return VaultStateError("The vault is busy in another SafeCase window or command; close it and try again.")
     if "readonly" in text or "read-only" in text:
         return VaultStateError("The vault is read-only here. Make the folder and its files writable and try again.")

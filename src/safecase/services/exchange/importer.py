@@ -156,7 +156,10 @@ class BundleImporter:
                     progress(done, total)
         merger.flush_audit()
         attachments_added = self._reference_blobs(head.manifest, staged)
-        return self._finish(head, summary, merger.tally, attachments_added)
+        result = self._finish(head, summary, merger.tally, attachments_added)
+        if check_cancelled is not None:
+            check_cancelled()  # the last moment a cancel (or a lock) can still roll the whole import back
+        return result
 
     # -- pass 1: authenticity ----------------------------------------------------------------------------------
 

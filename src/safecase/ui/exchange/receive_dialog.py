@@ -91,7 +91,9 @@ class ReceiveDialog(QDialog):
                 context.progress(done, total)
 
             importer = context.workspace.bundle_importer
-            return importer.import_bundle(path, allow_unknown_sender=allow, progress=progress)
+            return importer.import_bundle(
+                path, allow_unknown_sender=allow, progress=progress, check_cancelled=context.check_cancelled
+            )
 
         self.import_button.setEnabled(False)
         self.text.setText(self.tr("Importing…"))
