@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from safecase.domain.clock import iso_from_ms
 from safecase.domain.kinds import Kind
 from safecase.errors import IntegrityError
 from safecase.services.exchange.merge import MAX_CLOCK_AHEAD_MS
+from safecase.services.exchange.record_lines import version_line
 from safecase.services.exchange.scope import ScopeRequest
 from safecase.services.records import RecordService
 from safecase.services.vault import VaultService
+from safecase.storage.records import RecordVersion
 from tests.conftest import PASSPHRASE
 from tests.exchange.conftest import Team
 from tests.exchange.test_bundle_bad_input import craft_bundle
@@ -90,3 +93,32 @@ def test_the_vault_still_unlocks_while_another_process_holds_the_write_lock(team
         park.session.db.execute("INSERT INTO vault_meta (key, value) VALUES ('held', 'x')")
         with vaults.unlock(park.folder, PASSPHRASE) as second:  # the app: its blob sweep waits, then gives way
             assert second.db.is_open
+
+
+def test_a_version_claiming_to_be_written_on_this_laptop_is_refused(team: Team) -> None:
+    kim, park = team.kim, team.park
+    case = make_body(Kind.CASE)
+    revision = f"{team.clock.now_ms():019d}.0000.{park.session.device_id}"
+    line = version_line(
+        RecordVersion(
+            "0b6f1c2e-0000-4000-8000-0000000000bb", "case", revision, False, case, park.session.device_id,
+            iso_from_ms(team.clock.now_ms()),
+        )
+    )  # fmt: skip
+    forged = craft_bundle(
+        team.bundle_path("forged"), kim.session.identity, [park.session.identity], [("records/000001.jsonl", line)]
+    )
+    with pytest.raises(IntegrityError, match="claims to be written on this laptop"):
+        park.receive(forged)
+
+
+def test_an_age_only_contact_who_later_sends_a_card_becomes_one_unverified_contact(team: Team) -> None:
+    park, lee = team.park, team.lee
+    lee_contact = park.contacts.resolve("lee")
+    park.contacts.remove(lee_contact.id)
+    park.session.db.execute("DELETE FROM team_contacts WHERE id = ?", (lee_contact.id,))
+    recipient = lee.session.identity.public().age_recipient
+    age_only = park.contacts.add_age_recipient(recipient, "Lee (age only)").contact
+    added = park.contacts.add_card(lee.contacts.own_card())
+    assert (added.outcome, added.contact.id, added.contact.status) == ("updated", age_only.id, "unverified")
+    assert added.contact.fingerprint == lee.session.identity.public().fingerprint()

@@ -171,7 +171,7 @@ def summary_json(summary: BundleSummary) -> dict[str, Any]:
         "sequence": summary.sequence,
         "created_at": summary.created_at,
         "sender": {
-            "name": summary.sender.display_name,
+            "name": summary.sender_name,
             "organisation": summary.sender.organisation,
             "fingerprint": summary.sender.fingerprint,
             "status": summary.sender_status,
@@ -192,9 +192,7 @@ def _print_summary(ctx: CliContext, summary: BundleSummary) -> None:
     counts = summary.counts
     ctx.say(f"bundle:      {summary.bundle_id} (sequence {summary.sequence})")
     ctx.say(f"created:     {summary.created_at}")
-    ctx.say(
-        f"sender:      {shown(summary.sender.display_name)}  {summary.sender.fingerprint}  [{summary.sender_status}]"
-    )
+    ctx.say(f"sender:      {shown(summary.sender_name)}  {summary.sender.fingerprint}  [{summary.sender_status}]")
     for recipient in summary.recipients:
         ctx.say(f"recipient:   {shown(recipient.display_name)}  {recipient.fingerprint or recipient.age_recipient}")
     ctx.say(
@@ -252,7 +250,7 @@ def _print_import(ctx: CliContext, result: ImportResult) -> None:
     if result.replay:
         ctx.say(f"Already imported at {result.summary.imported_at}: nothing changed.")
         return
-    sender = shown(result.summary.sender.display_name)
+    sender = shown(result.summary.sender_name)
     ctx.say(
         f"Imported bundle {result.summary.sequence} from {sender}: {result.new_records} new, "
         f"{result.updated_records} updated, {result.unchanged_records} unchanged records; "

@@ -83,6 +83,22 @@ class TeamContactStore:
             (display_name, organisation, card, contact_id),
         )
 
+    def attach_card(self, contact_id: str, card: TeamContact) -> None:
+        """Give an age-only contact the keys and names of the card they later sent: unverified again."""
+        assert card.ed25519_public_key is not None
+        self._db.execute(
+            "UPDATE team_contacts SET display_name = ?, organisation = ?, ed25519_public_key = ?, fingerprint = ?,"
+            " card = ?, verified_at = NULL, revoked_at = NULL WHERE id = ?",
+            (
+                card.display_name,
+                card.organisation,
+                b64encode(card.ed25519_public_key),
+                card.fingerprint,
+                card.card,
+                contact_id,
+            ),
+        )
+
     def get(self, contact_id: str) -> TeamContact | None:
         row = self._db.query_one(f"SELECT {_COLUMNS} FROM team_contacts WHERE id = ?", (contact_id,))
         return _contact(row) if row else None

@@ -96,6 +96,9 @@ class ContactService:
             known = self._store.by_signing_key(card.public.ed25519_public_bytes)
             if known is not None:
                 return self._renew(known, card, text)
+            age_only = self._store.by_age_recipient(card.public.age_recipient)
+            if age_only is not None and age_only.ed25519_public_key is None:
+                return self._upgrade(age_only, card, text)
             self._refuse_recipient_in_use(card.public.age_recipient)
             contact = TeamContact(
                 str(uuid.uuid4()),
@@ -186,6 +189,26 @@ class ContactService:
         renewed = self._store.get(known.id)
         assert renewed is not None
         return AddedContact(renewed, outcome)
+
+    def _upgrade(self, age_only: TeamContact, card: ContactCard, text: str) -> AddedContact:
+        """Someone first added by their bare age recipient now has a SafeCase card with the same recipient."""
+        keyed = TeamContact(
+            age_only.id,
+            card.display_name,
+            card.organisation,
+            card.public.age_recipient,
+            card.public.ed25519_public_bytes,
+            card.fingerprint,
+            text,
+            age_only.added_at,
+            None,
+            None,
+        )
+        self._store.attach_card(age_only.id, keyed)
+        self._session.log("contact.update", age_only.id, "card")
+        upgraded = self._store.get(age_only.id)
+        assert upgraded is not None
+        return AddedContact(upgraded, "updated")
 
     def _refuse_recipient_in_use(self, recipient: str) -> None:
         if self._store.by_age_recipient(recipient) is not None:

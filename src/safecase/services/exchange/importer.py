@@ -14,6 +14,7 @@ and the blobs get their final names. Any failure rolls back and removes the stag
 
 from __future__ import annotations
 
+import errno
 import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from pathlib import Path
 from safecase.crypto import minisign
 from safecase.crypto.encoding import b64encode
 from safecase.domain.kinds import Kind
-from safecase.errors import IntegrityError
+from safecase.errors import IntegrityError, SafeCaseError
 from safecase.services.exchange.bundle_file import BundleDamaged, BundleHead, BundleStream, hash_member
 from safecase.services.exchange.manifest import MAX_RECORD_LINE_BYTES, RECORDS_MEMBER, Manifest, Member, Party
 from safecase.services.exchange.merge import MAX_CLOCK_AHEAD_MS, ClockTooFarAhead, MergeTally, VersionMerger
@@ -56,6 +57,11 @@ class BundleSummary:
     scope: dict[str, object]
     addressed_to_this_vault: bool
     imported_at: str | None  # when this vault imported it before, if it did
+
+    @property
+    def sender_name(self) -> str:
+        """The name the user gave this contact (from their checked card), else the one the bundle claims."""
+        return self.sender_contact.display_name if self.sender_contact else self.sender.display_name
 
     @property
     def sender_status(self) -> str:
@@ -106,6 +112,7 @@ class BundleImporter:
         check_cancelled: Cancel | None = None,
     ) -> ImportResult:
         staged: dict[str, PendingBlob] = {}
+        self._staged_sizes = {}
         try:
             with self._session.db.transaction():
                 result = self._import(path, allow_unknown_sender, staged, progress, check_cancelled)
@@ -251,13 +258,17 @@ class BundleImporter:
         if attachment_id is None or self._session.attachment_blobs.get(attachment_id) is not None:
             hash_member(member, expected, check_cancelled=check_cancelled)
             return
-        pending = self._session.blobs.new_blob()
-        staged[attachment_id] = pending
-        reader = _HashingReader(member, check_cancelled)
-        self._session.blobs.encrypt_into(pending, reader)  # pyrage pulls the member through the hash
+        try:
+            pending = self._session.blobs.new_blob()
+            staged[attachment_id] = pending
+            reader = _HashingReader(member, check_cancelled)
+            self._session.blobs.encrypt_into(pending, reader)  # pyrage pulls the member through the hash
+            size = pending.finish()
+        except OSError as error:
+            raise _staging_failure(error) from None
         if member.read(1) or reader.digest.hexdigest() != expected.sha256:
             raise BundleDamaged(f"The bundle's member {expected.name} does not match its manifest: it was altered.")
-        self._staged_sizes[attachment_id] = pending.finish()
+        self._staged_sizes[attachment_id] = size
         # A bundle may carry thousands of files: each staged blob's descriptor (and advisory lock) is let go at
         # once. The import's write lock on the database protects them instead: the unlock sweep of another
         # process runs in a write transaction, so it waits until this import has committed or rolled back.
@@ -383,6 +394,17 @@ def _versions(member: TarMember, expected: Member) -> Iterator[RecordVersion]:
         raise BundleDamaged(f"The bundle's member {expected.name} changed while it was imported; nothing was imported.")
     if pending:
         raise RecordLineError(f"{expected.name} line {number + 1}", "the last line does not end")
+
+
+def _staging_failure(error: OSError) -> SafeCaseError:
+    if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return SafeCaseError(
+            "The vault's disk is full: the bundle's evidence files do not fit. Nothing was imported; free some space "
+            "and import it again."
+        )
+    return SafeCaseError(
+        f"Writing the bundle's evidence files into the vault failed ({error.strerror}); nothing was imported."
+    )
 
 
 def _ms_of(iso_time: str) -> int:

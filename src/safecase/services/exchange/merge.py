@@ -74,6 +74,12 @@ class VersionMerger:
                 raise MergeRefused(version.record_id, f"holds a different version {version.revision} than this vault")
             self._add_source(version, only_if_received=True)
             return
+        if version.origin_device == self._session.device_id:
+            raise MergeRefused(
+                version.record_id,
+                "holds a change that claims to be written on this laptop, which never wrote it (forged, or this "
+                "vault was restored from an older backup)",
+            )
         self._check_immutable(version, current_kind is not None)
         becomes_current = self._store.apply_version(version, self._derive(version))
         self._add_source(version, only_if_received=False)

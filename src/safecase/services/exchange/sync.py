@@ -9,6 +9,7 @@ this vault are skipped; a bundle already imported is a no-op; a refused one is r
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import uuid
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from safecase.storage import fsutil
 from safecase.storage.team_contacts import TeamContact
 
 BUNDLE_SUFFIX = ".safecase-bundle"
+PARTIAL_SUFFIX = ".partial"
 MAX_INBOX_FILES = 10_000
 
 
@@ -94,8 +96,13 @@ class SyncFolder:
         name = f"{self._session.now_iso().replace(':', '').replace('-', '')[:15]}Z-{uuid.uuid4().hex[:8]}"
         if on_step is not None:
             on_step(f"outbox/{folder.name}")
-        receipt = self._exporter.write(plan, folder / f"{name}{BUNDLE_SUFFIX}", sync_contact=contact)
-        report.sent.append(receipt)
+        # Written under a name the inbox side ignores, then renamed: a sync tool never ships half a bundle.
+        partial = folder / f"{name}{BUNDLE_SUFFIX}{PARTIAL_SUFFIX}"
+        receipt = self._exporter.write(plan, partial, sync_contact=contact)
+        final = folder / f"{name}{BUNDLE_SUFFIX}"
+        partial.replace(final)
+        fsutil.fsync_dir(folder)
+        report.sent.append(dataclasses.replace(receipt, path=final))
 
     def _receive(
         self, inbox: Path, allow_unknown_sender: bool, report: SyncReport, on_step: Callable[[str], None] | None

@@ -153,7 +153,7 @@ class ReceiveDialog(QDialog):
         lines = [
             self.tr("From: %1 (%2)")
             .replace("%2", statuses[summary.sender_status])
-            .replace("%1", shown(summary.sender.display_name)),
+            .replace("%1", shown(summary.sender_name)),
             self.tr("Fingerprint: %1").replace("%1", summary.sender.fingerprint or ""),
             self.tr("Made: %1, bundle number %2")
             .replace("%2", str(summary.sequence))

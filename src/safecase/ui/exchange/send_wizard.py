@@ -210,6 +210,7 @@ class SendWizard(QWizard):
         self.accepted.connect(self._on_accepted)
         self.resize(640, 520)
         self._contacts: list[TeamContact] = []
+        self._plan_request = 0  # a plan that arrives after the user changed the choices again is ignored
         executor.submit(self._load, on_success=self._on_loaded, on_failure=self._on_failed, owner=self)
 
     def _load(self, context: TaskContext) -> tuple[list[TeamContact], list[tuple[str, str]]]:
@@ -227,15 +228,25 @@ class SendWizard(QWizard):
         if self.page(page_id) is not self.review_page:
             return
         self.review_page.show_counting()
+        self._plan_request += 1
+        asked = self._plan_request
         chosen = set(checked_ids(self.recipients_page.model))
         recipients = [c for c in self._contacts if c.id in chosen]
         request = self.content_page.request()
         self._executor.submit(
             lambda context: context.workspace.bundle_exporter.plan(recipients, request),
-            on_success=self.review_page.show_plan,
-            on_failure=lambda error: self.review_page.show_error(error.message),
+            on_success=lambda plan: self._on_planned(asked, plan),
+            on_failure=lambda error: self._on_planned(asked, error),
             owner=self,
         )
+
+    def _on_planned(self, asked: int, outcome: ExportPlan | SafeCaseError) -> None:
+        if asked != self._plan_request:
+            return
+        if isinstance(outcome, SafeCaseError):
+            self.review_page.show_error(outcome.message)
+        else:
+            self.review_page.show_plan(outcome)
 
     def _on_accepted(self) -> None:
         if self.review_page.plan is not None:
