@@ -24,6 +24,7 @@ from safecase.storage.records import Derived, Link, RecordStore, RecordVersion
 # from far ahead (a laptop set to the wrong year, or a forged one dated 9999) would drag this vault's revision clock
 # with it for good, and every edit made here would then carry that date.
 MAX_CLOCK_AHEAD_MS = 24 * 3600 * 1000
+AUDIT_BATCH = 5000  # merged versions logged per statement: memory stays flat however many a bundle brings
 
 
 class ClockTooFarAhead(IntegrityError):
@@ -85,6 +86,8 @@ class VersionMerger:
         self._add_source(version, only_if_received=False)
         detail = RecordWriteDetail(version.kind, version.revision, version.body_sha256)
         self._audit.append(("record.merge", version.record_id, str(detail)))
+        if len(self._audit) >= AUDIT_BATCH:
+            self.flush_audit()
         tally.new_versions += 1
         if current_kind is None and version.record_id not in tally.updated_records:
             tally.new_records.add(version.record_id)
