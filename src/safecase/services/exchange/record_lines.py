@@ -10,6 +10,7 @@ for its kind, so every laptop derives the same state from the same lines.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from safecase.crypto.encoding import parse_json
@@ -22,6 +23,7 @@ from safecase.errors import IntegrityError, ValidationError
 from safecase.storage.records import RecordVersion, StoredVersionText, canonical_json
 
 MAX_PARENTS = 64
+_PLAIN_TEXT = re.compile(r"[0-9A-Za-z.:_-]+")  # ids, kinds, revisions, device ids, ISO times: nothing JSON escapes
 _ENVELOPE = frozenset({"id", "kind", "revision", "parents", "deleted", "origin_device", "written_at", "body"})
 
 
@@ -45,26 +47,29 @@ def version_line(version: RecordVersion) -> bytes:
 
 
 def stored_version_line(stored: StoredVersionText) -> bytes:
-    """``version_line`` of a stored version, built from its stored canonical text without parsing the body.
+    """``version_line`` of a stored version, built from its stored canonical text without parsing anything.
 
-    The stored body is already canonical JSON with sorted keys and no spaces, as ``version_line`` writes it, and
-    ``body`` sorts first among the keys; tests/exchange check the two give the same bytes.
+    The stored body and parents are canonical JSON already (sorted keys, no spaces), and the other fields are plain
+    ASCII identifiers and times that JSON writes as they are; ``body`` sorts first among the keys. A stored value
+    that is not such a plain text (a damaged or edited database) falls back to ``version_line``. tests/exchange
+    check the two give the same bytes.
     """
-    rest = json.dumps(
-        {
-            "deleted": bool(stored.deleted),
-            "id": stored.record_id,
-            "kind": stored.kind,
-            "origin_device": stored.origin_device,
-            "parents": json.loads(stored.parents_json),
-            "revision": stored.revision,
-            "written_at": stored.written_at,
-        },
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return f'{{"body":{stored.body_json},{rest[1:]}\n'.encode()
+    plain = (stored.record_id, stored.kind, stored.origin_device, stored.revision, stored.written_at)
+    if not all(_PLAIN_TEXT.fullmatch(text) for text in plain):
+        return version_line(_parsed(stored))
+    deleted = "true" if stored.deleted else "false"
+    return (
+        f'{{"body":{stored.body_json},"deleted":{deleted},"id":"{stored.record_id}","kind":"{stored.kind}",'
+        f'"origin_device":"{stored.origin_device}","parents":{stored.parents_json},"revision":"{stored.revision}",'
+        f'"written_at":"{stored.written_at}"}}\n'
+    ).encode()
+
+
+def _parsed(stored: StoredVersionText) -> RecordVersion:
+    return RecordVersion(
+        stored.record_id, stored.kind, stored.revision, bool(stored.deleted), json.loads(stored.body_json),
+        stored.origin_device, stored.written_at, tuple(json.loads(stored.parents_json)),
+    )  # fmt: skip
 
 
 def parse_version_line(line: bytes, where: str) -> RecordVersion:
