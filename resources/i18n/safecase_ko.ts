@@ -1170,7 +1170,7 @@
         <translation>충돌 해결…</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+46"/>
         <source>Importing…</source>
         <translation>가져오는 중…</translation>
     </message>
@@ -1848,9 +1848,68 @@
     </message>
 </context>
 <context>
+    <name>SyncAction</name>
+    <message>
+        <location filename="../../src/safecase/ui/exchange/sync_action.py" line="+31"/>
+        <source>Sent to %1: %2 records.</source>
+        <translation>%1에게 보냄: 기록 %2건.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Nothing new for %1.</source>
+        <translation>%1에게 보낼 새 내용 없음.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Received from %1: %2 new, %3 updated, %4 conflicts.</source>
+        <translation>%1에게서 받음: 새 기록 %2건, 갱신 %3건, 충돌 %4건.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>%1 bundle(s) in the inbox were imported before.</source>
+        <translation>받은편지함의 번들 %1개는 이미 가져온 것입니다.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 bundle(s) in the inbox are for someone else.</source>
+        <translation>받은편지함의 번들 %1개는 다른 사람 앞으로 온 것입니다.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Refused %1: %2</source>
+        <translation>거부됨 %1: %2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Nothing to send and nothing received.</source>
+        <translation>보낼 것도 받은 것도 없습니다.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Sync with a folder (USB stick or shared folder)</source>
+        <translation>폴더와 동기화 (USB 메모리 또는 공유 폴더)</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Syncing…</source>
+        <translation>동기화하는 중…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <location line="+6"/>
+        <source>Sync</source>
+        <translation>동기화</translation>
+    </message>
+</context>
+<context>
     <name>TeamActions</name>
     <message>
-        <location filename="../../src/safecase/ui/exchange/team_actions.py" line="+55"/>
+        <location filename="../../src/safecase/ui/exchange/team_actions.py" line="+59"/>
         <source>Team</source>
         <translation>팀</translation>
     </message>
@@ -1873,6 +1932,11 @@
         <location line="+1"/>
         <source>Receive a bundle…</source>
         <translation>번들 받기…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sync with a folder…</source>
+        <translation>폴더와 동기화…</translation>
     </message>
     <message>
         <location line="+1"/>

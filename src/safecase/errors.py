@@ -78,3 +78,10 @@ class ValidationError(SafeCaseError):
 
 class NotFoundError(SafeCaseError):
     """A record or other object named by id does not exist (or was deleted)."""
+
+
+class Cancelled(SafeCaseError):
+    """The user (or a lock) stopped a long operation; whatever it had not finished was rolled back."""
+
+    def __init__(self) -> None:
+        super().__init__("cancelled; nothing was changed by the unfinished step.")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QWidget, QWizard
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget, QWizard
 from pytestqt.qtbot import QtBot
 
 from safecase.domain.kinds import Kind
@@ -15,6 +15,7 @@ from safecase.services.attachments import AttachmentService
 from safecase.services.exchange.contacts import ContactService
 from safecase.services.exchange.export import BundleExporter
 from safecase.services.exchange.scope import ScopeRequest
+from safecase.services.exchange.sync import outbox_code
 from safecase.services.records import RecordService
 from safecase.services.session import VaultSession
 from safecase.services.vault import VaultService
@@ -23,6 +24,7 @@ from safecase.ui.exchange.conflicts_dialog import ConflictsDialog, VersionPane
 from safecase.ui.exchange.contacts_dialog import ContactsDialog
 from safecase.ui.exchange.receive_dialog import ReceiveDialog
 from safecase.ui.exchange.send_wizard import SendWizard
+from safecase.ui.exchange.sync_action import SyncAction
 from safecase.ui.exchange.verify_dialog import VerifyDialog
 from safecase.ui.executor import DatabaseExecutor, TaskContext
 from tests.conftest import PASSPHRASE
@@ -210,3 +212,27 @@ def test_an_editor_warns_about_records_from_an_unverified_sender_and_about_confl
     qtbot.waitUntil(lambda: editor.source_banner.isVisible(), timeout=WAIT_MS)
     assert "not verified" in editor.source_banner.text()
     assert "two laptops" not in editor.source_banner.text()
+
+
+def test_sync_from_the_app_imports_the_inbox_and_fills_the_outbox(
+    qtbot: QtBot, unlocked_executor: DatabaseExecutor, colleague: VaultSession, tmp_path: Path
+) -> None:
+    contact_id = _introduce(qtbot, unlocked_executor, colleague, verified=True)
+    RecordService(colleague).add(Kind.CASE, make_body(Kind.CASE))
+    stick = tmp_path / "stick"
+    (stick / "inbox").mkdir(parents=True)
+    _send_to_executor_vault(colleague, stick / "inbox" / "from-han.safecase-bundle")
+    run_on(qtbot, unlocked_executor, lambda c: c.workspace.records.add(Kind.CASE, make_body(Kind.CASE)))
+    window = QWidget()
+    qtbot.addWidget(window)
+    action = SyncAction(unlocked_executor, window)
+    with qtbot.waitSignal(action.synced, timeout=WAIT_MS) as synced:
+        action.start(stick)
+    assert synced.args == [True]
+    assert run_on(qtbot, unlocked_executor, lambda c: c.workspace.records.count(Kind.CASE)) == 2
+    code = run_on(qtbot, unlocked_executor, lambda c: outbox_code(c.workspace.contacts.resolve(contact_id)))
+    sent = list((stick / "outbox" / code).glob("*.safecase-bundle"))
+    assert len(sent) == 1 and not list((stick / "outbox" / code).glob("*.partial"))
+    box = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible())
+    assert "Received from Han Mi-rae: 1 new" in box.text() and "Sent to Han Mi-rae" in box.text()
+    box.close()

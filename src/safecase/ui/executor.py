@@ -21,7 +21,7 @@ from typing import Any, Generic, TypeVar
 import shiboken6
 from PySide6.QtCore import QObject, Signal
 
-from safecase.errors import SafeCaseError, VaultStateError
+from safecase.errors import Cancelled, SafeCaseError, VaultStateError
 from safecase.services.workspace import Workspace
 from safecase.storage.database import DatabaseErrors, translate_database_error
 
@@ -30,9 +30,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-class OperationCancelled(SafeCaseError):
-    def __init__(self) -> None:
-        super().__init__("cancelled; nothing was changed by the unfinished step.")
+class OperationCancelled(Cancelled):
+    """Raised by ``TaskContext.check_cancelled`` in a task the user or a lock cancelled."""
 
 
 class InternalError(SafeCaseError):

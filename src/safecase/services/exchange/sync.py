@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from safecase.crypto.age_pipe import NotForThisIdentity
-from safecase.errors import SafeCaseError, UsageError, shown
+from safecase.errors import Cancelled, SafeCaseError, UsageError, shown
 from safecase.services.exchange.export import BundleExporter, BundleReceipt
 from safecase.services.exchange.importer import BundleImporter, ImportResult
 from safecase.services.exchange.scope import ScopeRequest
@@ -52,6 +52,7 @@ class SyncFolder:
         self._session = session
         self._exporter = exporter
         self._importer = importer
+        self._check_cancelled: Callable[[], None] | None = None
 
     def sync(
         self,
@@ -61,10 +62,12 @@ class SyncFolder:
         include_contacts: bool = False,
         allow_unknown_sender: bool = False,
         on_step: Callable[[str], None] | None = None,
+        check_cancelled: Callable[[], None] | None = None,
     ) -> SyncReport:
         if not root.is_dir():
             raise UsageError(f"{shown(root)} is not a folder: give the sync folder (a USB stick, a shared folder).")
         report = SyncReport()
+        self._check_cancelled = check_cancelled
         self._receive(root / "inbox", allow_unknown_sender, report, on_step)
         for contact in contacts:
             self._send(root / "outbox", contact, include_contacts, report, on_step)
@@ -98,7 +101,7 @@ class SyncFolder:
             on_step(f"outbox/{folder.name}")
         # Written under a name the inbox side ignores, then renamed: a sync tool never ships half a bundle.
         partial = folder / f"{name}{BUNDLE_SUFFIX}{PARTIAL_SUFFIX}"
-        receipt = self._exporter.write(plan, partial, sync_contact=contact)
+        receipt = self._exporter.write(plan, partial, sync_contact=contact, check_cancelled=self._check_cancelled)
         final = folder / f"{name}{BUNDLE_SUFFIX}"
         partial.replace(final)
         fsutil.fsync_dir(folder)
@@ -111,9 +114,13 @@ class SyncFolder:
             if on_step is not None:
                 on_step(f"inbox/{path.relative_to(inbox)}")
             try:
-                result = self._importer.import_bundle(path, allow_unknown_sender=allow_unknown_sender)
+                result = self._importer.import_bundle(
+                    path, allow_unknown_sender=allow_unknown_sender, check_cancelled=self._check_cancelled
+                )
             except NotForThisIdentity:
                 report.not_for_us.append(path)
+            except Cancelled:
+                raise
             except SafeCaseError as error:
                 report.refused.append((path, error))
             else:

@@ -20,6 +20,7 @@ from safecase.ui.exchange.conflicts_dialog import ConflictsDialog
 from safecase.ui.exchange.contacts_dialog import ContactsDialog
 from safecase.ui.exchange.receive_dialog import ReceiveDialog
 from safecase.ui.exchange.send_wizard import SendWizard
+from safecase.ui.exchange.sync_action import SyncAction
 from safecase.ui.executor import DatabaseExecutor, OperationCancelled, Progress, TaskContext
 from safecase.ui.import_action import show_plain_message
 
@@ -36,10 +37,13 @@ class TeamActions(QObject):
         self._window = window
         self._windows: list[QDialog] = []
         self._progress: QProgressDialog | None = None
-        self.actions = {name: QAction(window) for name in ("contacts", "send", "receive", "conflicts")}
+        self.sync_action = SyncAction(executor, window)
+        self.sync_action.synced.connect(lambda imported: self.records_changed.emit() if imported else None)
+        self.actions = {name: QAction(window) for name in ("contacts", "send", "receive", "sync", "conflicts")}
         self.actions["contacts"].triggered.connect(self.show_contacts)
         self.actions["send"].triggered.connect(self.send_bundle)
         self.actions["receive"].triggered.connect(self.receive_bundle)
+        self.actions["sync"].triggered.connect(self.sync_action.run)
         self.actions["conflicts"].triggered.connect(self.show_conflicts)
         self.menu = QMenu(window)
         for action in self.actions.values():
@@ -58,6 +62,7 @@ class TeamActions(QObject):
             "contacts": self.tr("Contacts…"),
             "send": self.tr("Send a bundle…"),
             "receive": self.tr("Receive a bundle…"),
+            "sync": self.tr("Sync with a folder…"),
             "conflicts": self.tr("Conflicts (%1)…").replace("%1", str(self._conflicts))
             if self._conflicts
             else self.tr("Conflicts…"),
