@@ -13,6 +13,9 @@ CREATE INDEX record_links_by_target ON record_links (target_id);
 -- index records_by_kind
 CREATE INDEX records_by_kind ON records (kind, deleted, updated_at);
 
+-- index report_redactions_by_record
+CREATE INDEX report_redactions_by_record ON report_redactions (record_id, field);
+
 -- index testimony_by_date
 CREATE INDEX testimony_by_date ON records (body ->> '$.date') WHERE kind = 'testimony' AND deleted = 0;
 
@@ -142,6 +145,26 @@ CREATE TABLE records (
     origin_device TEXT NOT NULL,
     deleted       INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
     body          TEXT NOT NULL CHECK (json_valid(body))
+) STRICT;
+
+-- table report_redactions
+CREATE TABLE report_redactions (
+    id         INTEGER PRIMARY KEY,
+    record_id  TEXT NOT NULL,           -- usually a testimony
+    field      TEXT NOT NULL,           -- the text field, e.g. original_text, translation, summary
+    revision   TEXT NOT NULL,           -- the version whose text the offsets count in
+    start      INTEGER NOT NULL CHECK (start >= 0),
+    end        INTEGER NOT NULL CHECK (end > start),
+    reason     TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+) STRICT;
+
+-- table report_signing_key
+CREATE TABLE report_signing_key (
+    id              INTEGER PRIMARY KEY CHECK (id = 1),
+    private_key_der BLOB NOT NULL,      -- PKCS#8, unencrypted: this whole database is encrypted
+    certificate_der BLOB NOT NULL,      -- X.509, self-signed, carrying the identity's cross-signature
+    created_at      TEXT NOT NULL
 ) STRICT;
 
 -- table search_index

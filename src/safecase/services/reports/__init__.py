@@ -1,0 +1,1 @@
+"""Reports for a UN Special Rapporteur: content redacted by policy and consent, rendered to PDF, signed."""
