@@ -21,6 +21,8 @@ from safecase.services.session import VaultSession
 from safecase.storage.records import RecordState
 
 MARKERS = {"en": "[redacted]", "ko": "[비공개]"}
+# The free-text fields a span may be marked on; ids, codes and dates are not text a span could hide words in.
+TEXT_FIELDS = ("title", "summary", "description", "original_text", "translation", "perpetrator_unit", "notes")
 
 
 class StaleRedactionError(SafeCaseError):
@@ -127,10 +129,10 @@ class RedactionService:
 
 def _field_text(state: RecordState, field: str, *, required: bool = True) -> str:
     value = state.body.get(field)
-    if isinstance(value, str):
+    if field in TEXT_FIELDS and isinstance(value, str):
         return value
     if required:
-        raise ValidationError(f"is not a text field of this {state.kind}", field)
+        raise ValidationError(f"is not a text field of this {state.kind} ({', '.join(TEXT_FIELDS)})", field)
     return ""
 
 
