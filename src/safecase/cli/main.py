@@ -9,7 +9,14 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import TextIO
 
-from safecase.cli import attachment_commands, exchange_commands, record_commands, vault_commands
+from safecase.cli import (
+    attachment_commands,
+    exchange_commands,
+    record_commands,
+    report_commands,
+    vault_commands,
+    verify_command,
+)
 from safecase.cli.app_command import app
 from safecase.cli.context import CliContext
 from safecase.cli.parser import build_parser
@@ -45,6 +52,8 @@ COMMANDS: dict[str, Command] = {
     "bundle": exchange_commands.bundle,
     "sync": exchange_commands.sync,
     "conflict": exchange_commands.conflict,
+    "report": report_commands.report,
+    "verify": verify_command.verify,
     "app": app,
 }
 

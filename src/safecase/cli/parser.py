@@ -116,6 +116,7 @@ def build_parser() -> Parser:
     search.add_argument("--limit", type=_positive_int, default=20, metavar="N")
     _attachment_commands(add, common_json)
     _exchange_commands(add, common, common_json)
+    _report_commands(add)
     app = add("app", "open the desktop app (also what `safecase` with no command does)")
     app.add_argument(
         "--lang", choices=["ko", "en"], help="the app's language (default: as last chosen, else the system's)"
@@ -254,6 +255,33 @@ def _exchange_commands(add: Any, common: Parser, common_json: Parser) -> None:
     resolve = conflict("resolve", "keep one of the conflicting versions (history keeps them all)")
     resolve.add_argument("id", metavar="ID")
     resolve.add_argument("--keep", required=True, metavar="REVISION", help="the revision to keep")
+
+
+def _report_commands(add: Any) -> None:
+    report = add(
+        "report",
+        "a signed, redacted PDF report for a Special Rapporteur (`report policies` lists the policies)",
+        json=True,
+    )
+    report.add_argument("action", nargs="?", choices=["policies"], metavar="policies", help="list the policies")
+    report.add_argument("--case", action="append", metavar="ID", help="a case the report covers (repeatable)")
+    report.add_argument("--event", action="append", metavar="ID", help="an event the report covers (repeatable)")
+    report.add_argument("--policy", metavar="NAME", help="the disclosure policy (see `safecase report policies`)")
+    report.add_argument("--lang", choices=["ko", "en"], default="en", help="the report's language (default en)")
+    report.add_argument("-o", "--output", type=Path, metavar="FILE.pdf", help="the new PDF (its .minisig goes beside)")
+    report.add_argument(
+        "--encrypt-to", metavar="CONTACT", help="write one age file for this contact holding the PDF and signature"
+    )
+    verify = add(
+        "verify", "check a signed report and its .minisig with no vault; exit 4 if anything changed", json=True
+    )
+    verify.add_argument("file", type=Path, metavar="FILE", help="the signed PDF")
+    verify.add_argument(
+        "--signature", type=Path, metavar="FILE", help="the detached minisign signature (default FILE.minisig)"
+    )
+    who = verify.add_mutually_exclusive_group()
+    who.add_argument("--signer", metavar="FINGERPRINT", help="the fingerprint the signer must have (8 groups of 5)")
+    who.add_argument("--card", type=Path, metavar="CARD", help="the signer's contact card")
 
 
 def _folder_path(text: str) -> Path:

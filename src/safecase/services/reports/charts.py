@@ -48,7 +48,7 @@ def bar_chart(
         painter.setFont(font)
         label_width = min(width * 0.45, max((metrics.horizontalAdvance(label) for label, _ in items), default=0) + 20)
         biggest = max((count for _, count in items), default=0) or 1
-        bar_room = width - label_width - 140
+        bar_room = width - label_width - 190  # room for the count after the longest bar
         for index, (label, count) in enumerate(items):
             y = top + index * row
             label_rect = QRectF(10, y, label_width - 20, row - 8)
