@@ -14,11 +14,13 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 def make_pdf(text: str = "Report to the Special Rapporteur: test page") -> bytes:
     """A one-page A4 PDF with a line of text, made by QPdfWriter (offscreen, no display needed)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-    from PySide6.QtGui import QGuiApplication, QPageSize, QPainter, QPdfWriter
+    from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice
+    from PySide6.QtGui import QPageSize, QPainter, QPdfWriter
+    from PySide6.QtWidgets import QApplication
 
-    if QGuiApplication.instance() is None:
-        make_pdf.app = QGuiApplication([])  # type: ignore[attr-defined]  # kept alive for later calls
+    if QCoreApplication.instance() is None:
+        # A QApplication, not a QGuiApplication: it outlives this test, and the GUI tests need widgets from it.
+        make_pdf.app = QApplication([])  # type: ignore[attr-defined]  # kept alive for later calls
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import argparse
+import datetime
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import NoEncryption
+from cryptography.x509.oid import NameOID
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers
 
 from safecase.cli import main as cli_main
 from safecase.cli import parser as cli_parser
 from safecase.cli import verify_command
 from safecase.crypto.contact_card import ContactCard, make_card, read_card
 from safecase.errors import IntegrityError, UsageError
-from safecase.services.reports.signing import SignedReport, sign_report
+from safecase.services.reports.signing import ReportSigner, SignedReport, sign_report
 from safecase.services.reports.verify import VerifiedReport, verify_report
 from safecase.services.session import VaultSession
 from safecase.services.vault import VaultService
@@ -88,6 +97,53 @@ def test_a_byte_flip_in_the_signature_is_refused(signed: SignedReport) -> None:
 
 def test_a_stripped_signature_is_refused(signed: SignedReport) -> None:
     assert "has no signature" in refused(make_pdf(), signed.minisig)
+
+
+def test_a_byte_flip_outside_the_signed_range_is_caught_by_the_detached_signature(signed: SignedReport) -> None:
+    """The zero padding after the CMS in /Contents is signed by nothing in PAdES; minisign covers every byte."""
+    padding = signed.pdf.index(b"0000000000>") + 4
+    message = refused(flip_hex_digit(signed.pdf, padding), signed.minisig)
+    assert "does not match this PDF: the PDF or the signature was altered" in message
+
+
+def _sign_with_pyhanko(pdf: bytes, key_der: bytes, certificate_der: bytes, field: str) -> bytes:
+    metadata = signers.PdfSignatureMetadata(field_name=field, subfilter=fields.SigSeedSubFilter.PADES)
+    output = io.BytesIO()
+    signer = ReportSigner(key_der, certificate_der, CREATED_AT).pyhanko_signer()
+    signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), metadata, signer=signer, output=output)
+    return output.getvalue()
+
+
+def _unbound_certificate() -> tuple[bytes, bytes]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Some CA customer")])
+    usage = x509.KeyUsage(True, True, False, False, False, False, False, False, False)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(11)
+        .not_valid_before(datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
+        .not_valid_after(datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC))
+        .add_extension(usage, critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    key_der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, NoEncryption())
+    return key_der, certificate.public_bytes(serialization.Encoding.DER)
+
+
+def test_a_pdf_signed_without_a_safecase_identity_is_refused(signed: SignedReport) -> None:
+    key_der, certificate_der = _unbound_certificate()
+    foreign = _sign_with_pyhanko(make_pdf(), key_der, certificate_der, "Signature1")
+    assert "not signed by a SafeCase identity" in refused(foreign, signed.minisig)
+
+
+def test_a_pdf_with_two_signatures_is_refused(signed: SignedReport) -> None:
+    key_der, certificate_der = _unbound_certificate()
+    once = _sign_with_pyhanko(make_pdf(), key_der, certificate_der, "First")
+    twice = _sign_with_pyhanko(once, key_der, certificate_der, "Second")
+    assert "more than one signature" in refused(twice, signed.minisig)
 
 
 def test_something_that_is_not_a_pdf_is_refused() -> None:
