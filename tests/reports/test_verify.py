@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import io
 import json
@@ -18,9 +17,6 @@ from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 
-from safecase.cli import main as cli_main
-from safecase.cli import parser as cli_parser
-from safecase.cli import verify_command
 from safecase.crypto.contact_card import ContactCard, make_card, read_card
 from safecase.errors import IntegrityError, UsageError
 from safecase.services.reports.signing import ReportSigner, SignedReport, sign_report
@@ -186,25 +182,7 @@ def test_a_mistyped_fingerprint_is_a_usage_error(signed: SignedReport) -> None:
         verify_report(signed.pdf, signed.minisig, signer_fingerprint="12345 6789")
 
 
-# The command line. Until `verify` is wired into cli/parser.py and cli/main.py, the tests add it the same way.
-
-
-@pytest.fixture(autouse=True)
-def verify_command_wired(monkeypatch: pytest.MonkeyPatch) -> None:
-    if "verify" in cli_main.COMMANDS:
-        return
-    build = cli_main.build_parser
-
-    def build_with_verify() -> argparse.ArgumentParser:
-        parser = build()
-        commands = next(action for action in parser._actions if isinstance(action, argparse._SubParsersAction))
-        verify_command.add_arguments(
-            commands.add_parser("verify", parents=[cli_parser._common_options(with_json=True)])
-        )
-        return parser
-
-    monkeypatch.setattr(cli_main, "build_parser", build_with_verify)
-    monkeypatch.setitem(cli_main.COMMANDS, "verify", verify_command.verify)
+# The command line (the in-process `cli` fixture; `verify` opens no vault).
 
 
 @pytest.fixture

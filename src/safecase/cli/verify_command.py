@@ -6,7 +6,6 @@ the PAdES signature, the identity behind it and the .minisig over every byte all
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,19 +24,6 @@ _UNCHECKED_SIGNER = (
     "Anyone can put a name in a signature: compare the fingerprint with the signer's contact card (--card) or "
     "with the digits they read to you (--signer)."
 )
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options of `verify`, for the parser."""
-    parser.add_argument("file", type=Path, metavar="FILE", help="the signed report PDF")
-    parser.add_argument(
-        "--signature", type=Path, metavar="FILE", help="its detached minisign signature (default: FILE.minisig)"
-    )
-    expected = parser.add_mutually_exclusive_group()
-    expected.add_argument(
-        "--signer", metavar="FINGERPRINT", help="the fingerprint the signer must have (8 groups of 5 digits)"
-    )
-    expected.add_argument("--card", type=Path, metavar="CARD", help="the contact card of who must have signed")
 
 
 def default_signature_path(pdf_path: Path) -> Path:
