@@ -27,12 +27,18 @@ from safecase.crypto.report_certificate import (
     certificate_identity,
     make_report_certificate,
 )
+from safecase.domain.clock import FakeClock
 from safecase.errors import IntegrityError, UsageError
 from safecase.services.reports.signing import SIGNATURE_FIELD, report_signer, sign_report
 from safecase.services.session import VaultSession
 from tests.reports.signing_fixtures import make_pdf
 
 NOW = datetime.datetime(2026, 11, 28, 12, 0, tzinfo=datetime.UTC)
+DAY_MS = 86_400_000
+
+
+def now_of(session: VaultSession) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(session.now_iso())
 
 
 def audit_entries(session: VaultSession, action: str) -> list[tuple[str, str]]:
@@ -114,6 +120,17 @@ def test_report_key_is_made_once_and_stored(session: VaultSession) -> None:
     assert bytes(stored[0]) == first.certificate_der
     assert audit_entries(session, "report.key_created") == [("", hashlib.sha256(first.certificate_der).hexdigest())]
     assert "PRIVATE" not in repr(first) and "private_key" not in repr(first)
+
+
+def test_report_key_is_renewed_shortly_before_its_certificate_expires(session: VaultSession, clock: FakeClock) -> None:
+    first = report_signer(session)
+    clock.advance(int((first.certificate.not_valid_after_utc - now_of(session)).total_seconds() * 1000) - DAY_MS * 40)
+    assert report_signer(session).certificate_der == first.certificate_der
+    clock.advance(DAY_MS * 15)
+    renewed = report_signer(session)
+    assert renewed.certificate_der != first.certificate_der
+    assert renewed.identity() == session.identity.public()
+    assert len(audit_entries(session, "report.key_created")) == 2
 
 
 def test_signed_report_passes_pyhankos_validator(session: VaultSession) -> None:
