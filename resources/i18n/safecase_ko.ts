@@ -59,6 +59,19 @@
     </message>
 </context>
 <context>
+    <name>ChoicesPage</name>
+    <message>
+        <location filename="../../src/safecase/ui/reports/report_wizard.py" line="+48"/>
+        <source>What the report covers</source>
+        <translation>보고서에 담을 내용</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Names appear only where the policy and each person&apos;s consent allow it.</source>
+        <translation>이름은 공개 정책과 각 사람의 동의가 허락하는 경우에만 나타납니다.</translation>
+    </message>
+</context>
+<context>
     <name>ConfirmKeyPage</name>
     <message>
         <location filename="../../src/safecase/ui/first_run_key_pages.py" line="+105"/>
@@ -989,7 +1002,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/safecase/ui/main_window.py" line="+145"/>
+        <location filename="../../src/safecase/ui/main_window.py" line="+148"/>
         <source>New</source>
         <translation>새로 만들기</translation>
     </message>
@@ -1140,6 +1153,54 @@
         <location line="+2"/>
         <source>Preview status</source>
         <translation>미리 보기 상태</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewPage</name>
+    <message>
+        <location filename="../../src/safecase/ui/reports/report_wizard.py" line="+43"/>
+        <source>The report, exactly as it will be signed</source>
+        <translation>서명될 보고서 그대로</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Report preview</source>
+        <translation>보고서 미리보기</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>What the report leaves out, and why</source>
+        <translation>보고서에서 빠진 내용과 그 이유</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Making the report…</source>
+        <translation>보고서를 만드는 중…</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>%1 pages. %2 item(s) left out, %3 person(s) shown only by pseudonym (listed on the right).</source>
+        <translation>%1쪽. 빠진 항목 %2개, 가명으로만 표시된 사람 %3명 (오른쪽 목록).</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>policy</source>
+        <translation>정책</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>consent</source>
+        <translation>동의</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>marked by hand</source>
+        <translation>직접 표시함</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The report could not be made: %1</source>
+        <translation>보고서를 만들 수 없습니다: %1</translation>
     </message>
 </context>
 <context>
@@ -1549,6 +1610,48 @@
         <location line="+1"/>
         <source>Open the linked record</source>
         <translation>연결된 기록 열기</translation>
+    </message>
+</context>
+<context>
+    <name>ReportAction</name>
+    <message>
+        <location filename="../../src/safecase/ui/reports/report_action.py" line="+33"/>
+        <source>Report…</source>
+        <translation>보고서…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A signed, redacted report for a Special Rapporteur</source>
+        <translation>특별보고관에게 보낼 서명된 비공개 처리 보고서</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Save the signed report</source>
+        <translation>서명된 보고서 저장</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Signing the report…</source>
+        <translation>보고서에 서명하는 중…</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <location line="+4"/>
+        <source>Report</source>
+        <translation>보고서</translation>
+    </message>
+</context>
+<context>
+    <name>ReportWizard</name>
+    <message>
+        <location filename="../../src/safecase/ui/reports/report_wizard.py" line="+34"/>
+        <source>Report for a Special Rapporteur</source>
+        <translation>특별보고관 보고서</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Sign and save…</source>
+        <translation>서명하고 저장…</translation>
     </message>
 </context>
 <context>

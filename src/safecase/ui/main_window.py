@@ -27,6 +27,7 @@ from safecase.ui.import_action import ImportAction
 from safecase.ui.list_pane import RecordListPane
 from safecase.ui.navigation_model import NAVIGATION_KINDS, KindRole, NavigationModel
 from safecase.ui.protection.clipboard_guard import ClipboardGuard
+from safecase.ui.reports.report_action import ReportAction
 from safecase.ui.search_dialog import SearchDialog
 from safecase.ui.widgets.plain import PlainLabel
 
@@ -70,6 +71,7 @@ class MainWindow(QMainWindow):
         self.import_action.imported.connect(self._on_records_imported)
         self.team = TeamActions(executor, lang, self)
         self.team.records_changed.connect(self._on_records_imported)
+        self.report = ReportAction(executor, lang, self)
         self._actions = self._make_actions()
         self._lay_out()
         self.retranslate()
@@ -120,6 +122,7 @@ class MainWindow(QMainWindow):
         for name in ("new", "search", "import"):
             toolbar.addAction(actions[name])
         toolbar.addWidget(self.team.button)
+        toolbar.addAction(self.report.action)
         for name in ("lock", "panic"):
             toolbar.addAction(actions[name])
         toolbar.addSeparator()
@@ -159,6 +162,7 @@ class MainWindow(QMainWindow):
         self.editor_area.setAccessibleName(self.tr("Record editor"))
         self.editor_placeholder.setText(self.tr("Choose a record in the list, or press New."))
         self.team.retranslate()
+        self.report.retranslate()
 
     # -- public ---------------------------------------------------------------------------------------------------
 
@@ -211,6 +215,7 @@ class MainWindow(QMainWindow):
         self._close_editor()
         self.search_dialog.hide()
         self.team.close_windows()
+        self.report.close_windows()
         for pane in self._panes.values():
             pane.clear()
 

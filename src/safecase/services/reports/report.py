@@ -49,30 +49,37 @@ def unsigned_pdf(content: ReportContent) -> bytes:
     return embed_files(render_pdf(content), attachments)
 
 
-def make_signed_report(session: VaultSession, request: ReportRequest) -> tuple[ReportContent, bytes, str]:
-    """Content, signed PDF bytes and the minisign signature text, all in memory."""
-    content = build_report(session, request)
-    signed = sign_report(session, unsigned_pdf(content), reason=content.policy_title)
-    return content, signed.pdf, signed.minisig
-
-
 def write_report(
     session: VaultSession, request: ReportRequest, output: Path, *, encrypt_to: TeamContact | None = None
 ) -> SignedReportFiles:
-    content, pdf, minisig = make_signed_report(session, request)
+    """Make the report and write it signed (the command line)."""
+    content = build_report(session, request)
+    return sign_and_write(session, content, unsigned_pdf(content), output, encrypt_to=encrypt_to)
+
+
+def sign_and_write(
+    session: VaultSession,
+    content: ReportContent,
+    pdf: bytes,
+    output: Path,
+    *,
+    encrypt_to: TeamContact | None = None,
+) -> SignedReportFiles:
+    """Sign ``pdf`` (the report as previewed) and write it with its .minisig, or both in one age file."""
+    signed = sign_report(session, pdf, reason=content.policy_title)
     if encrypt_to is not None:
-        _write_encrypted(output, output.name, pdf, minisig, encrypt_to)
+        _write_encrypted(output, output.name, signed.pdf, signed.minisig, encrypt_to)
         _log(session, "report.written", f"encrypted to {encrypt_to.id}")
-        return SignedReportFiles(content, None, None, output, len(pdf))
+        return SignedReportFiles(content, None, None, output, len(signed.pdf))
     signature_path = output.with_name(output.name + MINISIG_SUFFIX)
-    _write_new(output, pdf)
+    _write_new(output, signed.pdf)
     try:
-        _write_new(signature_path, minisig.encode("utf-8"))
+        _write_new(signature_path, signed.minisig.encode("utf-8"))
     except BaseException:
         discard_export_file(output)
         raise
     _log(session, "report.written", "signed pdf")
-    return SignedReportFiles(content, output, signature_path, None, len(pdf))
+    return SignedReportFiles(content, output, signature_path, None, len(signed.pdf))
 
 
 def _log(session: VaultSession, action: str, detail: str) -> None:
