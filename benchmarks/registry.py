@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from benchmarks import attachments, exchange, large_vault, search_latency, ui_list, unlock, vault_write
+from benchmarks import attachments, exchange, large_vault, report, search_latency, ui_list, unlock, vault_write
 from benchmarks.figures import Context, Figure
 
 
@@ -25,6 +25,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     Benchmark(ui_list.NAME, ui_list.run, "record list: first paint after unlock and GUI stalls while scrolling"),
     Benchmark(attachments.NAME, attachments.run, "evidence intake and export vs sha256 and age; peak memory"),
     Benchmark(exchange.NAME, exchange.run, "bundle export and import of testimonies and evidence vs sha256; memory"),
+    Benchmark(report.NAME, report.run, "a signed report over 500 testimonies vs bare QTextDocument rendering"),
 )
 
 

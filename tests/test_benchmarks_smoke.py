@@ -76,6 +76,7 @@ def test_quick_run_reports_every_figure_with_a_same_run_baseline() -> None:
         "exchange_bundle_size_mb",
         "exchange_export_seconds",
         "exchange_import_seconds",
+        "report_signed_pdf_seconds",
     } | ({"attachment_intake_vs_age_cli"} if shutil.which("age") else set())
     for figure in figures:
         assert set(figure) >= KEYS
