@@ -11,6 +11,7 @@ import unicodedata
 import pytest
 
 from safecase.errors import IntegrityError, NotFoundError, UsageError
+from safecase.services.records import RecordService
 from safecase.services.reports.annex import ANNEX_VERSION, CSV_COLUMNS, annex_csv, annex_json
 from safecase.services.reports.content import ReportRequest, build_report
 from safecase.services.reports.model import ReportContent
@@ -20,6 +21,7 @@ from tests.reports.case_vault import (
     EXACT_DATES,
     EXACT_PLACES,
     MESSENGER,
+    MISSING,
     PHONE,
     PUBLIC_ONLY,
     CaseVault,
@@ -160,3 +162,14 @@ def test_a_vault_that_fails_its_checks_gives_no_report(session: VaultSession, ca
     )
     with pytest.raises(IntegrityError, match=r"fails the check of record versions"):
         report(session, case_vault, "public", "en")
+
+
+def test_action_already_taken_comes_from_the_case_and_is_scrubbed(session: VaultSession, case_vault: CaseVault) -> None:
+    records = RecordService(session)
+    case = records.show(case_vault.case_id)
+    taken = f"The family asked the Yanji police twice; {MISSING['romanized']} wrote to the ministry."
+    records.edit(case.id, {**case.body, "actions_taken": taken})
+    content = report(session, case_vault, "un-special-procedures", "en")
+    section = next(s for s in content.cases if s.case_id == case.id)
+    assert "asked the Yanji police twice" in section.actions_taken
+    assert MISSING["romanized"] not in section.actions_taken

@@ -88,6 +88,12 @@ _CASE: Mapping[str, FieldLabel] = {
     "title": FieldLabel("Title", "사례명"),
     "status": FieldLabel("Status", "진행 상태"),
     "summary": FieldLabel("Summary", "개요"),
+    "actions_taken": FieldLabel(
+        "Action already taken",
+        "이미 취한 조치",
+        "What relatives, lawyers or authorities already did (inquiries, petitions), for reports.",
+        "가족, 변호사, 당국이 이미 한 일 (문의, 청원 등). 보고서에 들어갑니다.",
+    ),
     "sensitivity": FieldLabel("Sensitivity", "민감도"),
     "tag_ids": _TAGS,
     "opened_on": FieldLabel("Opened on", "개시일"),

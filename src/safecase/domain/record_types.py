@@ -80,6 +80,12 @@ CASE = RecordType(
             Prop("title", SHORT, required=True),
             Prop("status", choice(v.CASE_STATUSES), default="open"),
             Prop("summary", LONG),
+            Prop(
+                "actions_taken",
+                LONG,
+                title="Action already taken",
+                description="What relatives, lawyers or authorities already did (inquiries, petitions), for reports.",
+            ),
             Prop("sensitivity", choice(v.SENSITIVITIES), default="normal"),
             _tag_ids(),
             Prop("opened_on", DATE, title="Opened on"),

@@ -143,7 +143,7 @@ class _Builder:
             victims=tuple(self._people.entry(p.id, years.get(p.id)) for p in records.people),
             perpetrators=tuple(dict.fromkeys(p for e in records.events for p in self._perpetrators(e))),
             events=tuple(self._event(event) for event in records.events),
-            actions_taken="",  # no record field holds it yet: see docs/REPORTS.md
+            actions_taken=self._text(case, "actions_taken") if case else "",
             testimonies=tuple(self._testimony_label(t) for t in records.testimonies),
         )
 

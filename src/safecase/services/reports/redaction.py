@@ -22,7 +22,9 @@ from safecase.storage.records import RecordState
 
 MARKERS = {"en": "[redacted]", "ko": "[비공개]"}
 # The free-text fields a span may be marked on; ids, codes and dates are not text a span could hide words in.
-TEXT_FIELDS = ("title", "summary", "description", "original_text", "translation", "perpetrator_unit", "notes")
+TEXT_FIELDS = (
+    "title", "summary", "description", "original_text", "translation", "perpetrator_unit", "notes", "actions_taken",
+)  # fmt: skip
 
 
 class StaleRedactionError(SafeCaseError):
