@@ -1002,7 +1002,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/safecase/ui/main_window.py" line="+148"/>
+        <location filename="../../src/safecase/ui/main_window.py" line="+149"/>
         <source>New</source>
         <translation>새로 만들기</translation>
     </message>
@@ -1615,7 +1615,7 @@
 <context>
     <name>ReportAction</name>
     <message>
-        <location filename="../../src/safecase/ui/reports/report_action.py" line="+33"/>
+        <location filename="../../src/safecase/ui/reports/report_action.py" line="+37"/>
         <source>Report…</source>
         <translation>보고서…</translation>
     </message>
@@ -1625,7 +1625,17 @@
         <translation>특별보고관에게 보낼 서명된 비공개 처리 보고서</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+1"/>
+        <source>Statistics</source>
+        <translation>통계</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The report&apos;s charts over the whole vault, and detainees per centre</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+33"/>
         <source>Save the signed report</source>
         <translation>서명된 보고서 저장</translation>
     </message>
@@ -1948,6 +1958,35 @@
         <location line="+5"/>
         <source>Working… please wait.</source>
         <translation>처리 중입니다… 잠시 기다려 주세요.</translation>
+    </message>
+</context>
+<context>
+    <name>StatisticsDialog</name>
+    <message>
+        <location filename="../../src/safecase/ui/reports/statistics_view.py" line="+77"/>
+        <source>Statistics</source>
+        <translation>통계</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Counting…</source>
+        <translation>세는 중…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Detainees by month (not by year)</source>
+        <translation>구금 인원을 월별로 (연도별 대신)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <location line="+6"/>
+        <source>Estimated detainees per detention centre</source>
+        <translation>구금시설별 추정 구금 인원</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>Counted over every record in this vault.</source>
+        <translation>이 보관함의 모든 기록으로 셌습니다.</translation>
     </message>
 </context>
 <context>

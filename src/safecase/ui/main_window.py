@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
             toolbar.addAction(actions[name])
         toolbar.addWidget(self.team.button)
         toolbar.addAction(self.report.action)
+        toolbar.addAction(self.report.statistics_action)
         for name in ("lock", "panic"):
             toolbar.addAction(actions[name])
         toolbar.addSeparator()

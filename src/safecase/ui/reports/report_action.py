@@ -15,6 +15,7 @@ from safecase.ui.evidence.file_dialogs import choose_save_path
 from safecase.ui.executor import DatabaseExecutor, TaskContext
 from safecase.ui.import_action import show_plain_message
 from safecase.ui.reports.report_wizard import ReportWizard, suggested_name
+from safecase.ui.reports.statistics_view import StatisticsDialog
 
 
 class ReportAction(QObject):
@@ -27,11 +28,18 @@ class ReportAction(QObject):
         self._progress: QProgressDialog | None = None
         self.action = QAction(window)
         self.action.triggered.connect(self.open_wizard)
+        self.statistics_action = QAction(window)
+        self.statistics_action.triggered.connect(self.open_statistics)
+        self._statistics: StatisticsDialog | None = None
         self.retranslate()
 
     def retranslate(self) -> None:
         self.action.setText(self.tr("Report…"))
         self.action.setStatusTip(self.tr("A signed, redacted report for a Special Rapporteur"))
+        self.statistics_action.setText(self.tr("Statistics"))
+        self.statistics_action.setStatusTip(
+            self.tr("The report's charts over the whole vault, and detainees per centre")
+        )
 
     def open_wizard(self) -> None:
         if self._wizard is not None:
@@ -43,8 +51,20 @@ class ReportAction(QObject):
         self._wizard = wizard
         wizard.open()
 
+    def open_statistics(self) -> None:
+        if self._statistics is None:
+            self._statistics = StatisticsDialog(self._executor, self._lang, self._window)
+        self._statistics.reload()
+        self._statistics.show()
+        self._statistics.raise_()
+
     def close_windows(self) -> None:
-        """On lock: the preview's bytes are overwritten and the wizard goes."""
+        """On lock: the preview's bytes are overwritten and the wizard goes; the statistics are forgotten."""
+        if self._statistics is not None:
+            self._statistics.clear()
+            self._statistics.close()
+            self._statistics.deleteLater()
+            self._statistics = None
         if self._wizard is not None:
             self._wizard.preview.forget()
             self._wizard.close()

@@ -1,0 +1,144 @@
+"""The Statistics window: the report's charts over the whole vault, and estimated detainees per detention centre
+over time (a table: centres down, years or months across), computed on the database thread."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QHeaderView,
+    QLabel,
+    QScrollArea,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from safecase.errors import SafeCaseError
+from safecase.services.reports.charts import bar_chart
+from safecase.services.reports.labels import labels_for
+from safecase.services.reports.model import Statistics
+from safecase.services.reports.render import body_families
+from safecase.services.reports.vault_statistics import VaultStatistics, vault_statistics
+from safecase.ui.executor import DatabaseExecutor
+from safecase.ui.widgets.plain import PlainLabel
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+CHART_WIDTH = 700
+
+
+class DetaineesModel(QAbstractTableModel):
+    """Estimated detainees: one row per centre, one column per period."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._centres: list[str] = []
+        self._periods: tuple[str, ...] = ()
+        self._counts: dict[str, dict[str, int]] = {}
+
+    def set_figures(self, figures: VaultStatistics) -> None:
+        self.beginResetModel()
+        self._centres = list(figures.detainees)
+        self._periods = figures.periods
+        self._counts = figures.detainees
+        self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._centres)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._periods)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self._periods[section] if section < len(self._periods) else None
+        return self._centres[section] if section < len(self._centres) else None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole):
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        count = self._counts[self._centres[index.row()]].get(self._periods[index.column()], 0)
+        return str(count) if count else ""
+
+
+class StatisticsDialog(QDialog):
+    def __init__(self, executor: DatabaseExecutor, lang: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._executor = executor
+        self._lang = lang
+        self.setWindowTitle(self.tr("Statistics"))
+        self.status = PlainLabel(self.tr("Counting…"), self)
+        self.by_month = QCheckBox(self.tr("Detainees by month (not by year)"), self)
+        self.by_month.toggled.connect(lambda _checked: self.reload())
+        self.model = DetaineesModel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setAccessibleName(self.tr("Estimated detainees per detention centre"))
+        self.charts = QWidget(self)
+        self.charts_layout = QVBoxLayout(self.charts)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.charts)
+        self.detainees_title = PlainLabel(self.tr("Estimated detainees per detention centre"), self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
+        layout.addWidget(scroll, 3)
+        layout.addWidget(self.detainees_title)
+        layout.addWidget(self.by_month)
+        layout.addWidget(self.table, 2)
+        self.resize(900, 860)
+
+    def reload(self) -> None:
+        lang, by_month = self._lang, self.by_month.isChecked()
+        self._executor.submit(
+            lambda context: vault_statistics(context.workspace.session, lang, by_month=by_month),
+            on_success=self._show,
+            on_failure=self._on_failed,
+            owner=self,
+        )
+
+    def clear(self) -> None:
+        """On lock: nothing counted stays on screen."""
+        self.model.set_figures(VaultStatistics(Statistics(), {}, ()))
+        self._clear_charts()
+
+    def _show(self, figures: VaultStatistics) -> None:
+        self._clear_charts()
+        labels = labels_for(self._lang)
+        charts = figures.charts
+        named = (
+            (labels.chart_transfers, charts.transfers_by_crossing, False),
+            (labels.chart_event_types, charts.events_by_type, False),
+            (labels.chart_months, charts.events_by_month, True),
+            (labels.chart_sex, charts.people_by_sex, False),
+            (labels.chart_ages, charts.people_by_age, True),
+        )
+        for title, counts, in_order in named:
+            if counts:
+                image = bar_chart(title, counts, body_families(), other=labels.other, in_order=in_order)
+                picture = QLabel(self.charts)
+                pixmap = QPixmap.fromImage(image)
+                picture.setPixmap(pixmap.scaledToWidth(CHART_WIDTH, Qt.TransformationMode.SmoothTransformation))
+                self.charts_layout.addWidget(picture)
+        self.charts_layout.addStretch()
+        self.model.set_figures(figures)
+        self.status.setText(self.tr("Counted over every record in this vault."))
+
+    def _clear_charts(self) -> None:
+        while self.charts_layout.count():
+            item = self.charts_layout.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+
+    def _on_failed(self, error: SafeCaseError) -> None:
+        self.status.setText(error.message)
