@@ -1630,12 +1630,12 @@
         <translation>통계</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>The report&apos;s charts over the whole vault, and detainees per centre</source>
-        <translation type="unfinished"></translation>
+        <location line="+1"/>
+        <source>Charts over the whole vault, and detainees per centre</source>
+        <translation>보관함 전체의 도표와 시설별 구금 인원</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+32"/>
         <source>Save the signed report</source>
         <translation>서명된 보고서 저장</translation>
     </message>

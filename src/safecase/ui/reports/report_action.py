@@ -37,9 +37,7 @@ class ReportAction(QObject):
         self.action.setText(self.tr("Report…"))
         self.action.setStatusTip(self.tr("A signed, redacted report for a Special Rapporteur"))
         self.statistics_action.setText(self.tr("Statistics"))
-        self.statistics_action.setStatusTip(
-            self.tr("The report's charts over the whole vault, and detainees per centre")
-        )
+        self.statistics_action.setStatusTip(self.tr("Charts over the whole vault, and detainees per centre"))
 
     def open_wizard(self) -> None:
         if self._wizard is not None:
