@@ -83,3 +83,22 @@ def test_a_report_encrypted_for_a_contact_opens_with_their_age_key(cli: Cli, tmp
     subprocess.run(["tar", "-x", "-C", str(out)], input=opened, check=True)
     assert sorted(p.name for p in out.iterdir()) == ["report.pdf", "report.pdf.minisig"]
     assert cli("verify", str(out / "report.pdf")).code == 0
+
+
+def test_words_marked_for_redaction_are_hidden_in_the_report_and_can_be_unmarked(cli: Cli, tmp_path: Path) -> None:
+    case_id = _vault_with_a_case(cli, tmp_path)
+    refused = cli("report", "redact", case_id, "--field", "summary", "--text", "not in the text")
+    assert refused.code == 2 and "does not contain" in refused.err
+    marked = cli("report", "redact", case_id, "--field", "summary", "--text", "Namyang bridge", "--reason", "source")
+    assert marked.code == 0, marked.err
+    listed = cli("report", "redactions", case_id, "--json")
+    spans = json.loads(listed.out)
+    assert [(s["field"], s["reason"]) for s in spans] == [("summary", "source")]
+    pdf = tmp_path / "hidden.pdf"
+    assert cli("report", "--case", case_id, "--policy", "internal", "-o", str(pdf)).code == 0
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
+        assert "Namyang bridge" not in text and "[redacted]" in text
+    assert "Namyang bridge" in cli("record", "show", case_id).out  # the record itself is untouched
+    assert cli("report", "unredact", str(spans[0]["id"])).code == 0
+    assert json.loads(cli("report", "redactions", "--json").out) == []

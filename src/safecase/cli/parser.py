@@ -263,7 +263,18 @@ def _report_commands(add: Any) -> None:
         "a signed, redacted PDF report for a Special Rapporteur (`report policies` lists the policies)",
         json=True,
     )
-    report.add_argument("action", nargs="?", choices=["policies"], metavar="policies", help="list the policies")
+    report.add_argument(
+        "action",
+        nargs="?",
+        choices=["policies", "redact", "redactions", "unredact"],
+        metavar="ACTION",
+        help="policies: list them; redact ID --field F --text T: hide those words of a record in reports; "
+        "redactions [ID]: list what is hidden; unredact N: undo one",
+    )
+    report.add_argument("target", nargs="?", metavar="ID", help="with redact/redactions: a record id; unredact: N")
+    report.add_argument("--field", metavar="F", help="with redact: the text field, e.g. original_text")
+    report.add_argument("--text", metavar="T", help="with redact: the exact words to hide (every occurrence)")
+    report.add_argument("--reason", default="", metavar="R", help="with redact: why (kept with the mark)")
     report.add_argument("--case", action="append", metavar="ID", help="a case the report covers (repeatable)")
     report.add_argument("--event", action="append", metavar="ID", help="an event the report covers (repeatable)")
     report.add_argument("--policy", metavar="NAME", help="the disclosure policy (see `safecase report policies`)")
