@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from safecase.errors import UsageError
+from safecase.services.reports.charts import MAX_BARS, months_or_years
 from safecase.services.reports.render import render_pdf
 from tests.reports.render_sample import sample_report
 
@@ -38,3 +39,10 @@ def test_the_report_prints_its_text_with_the_fonts_embedded(lang: str, tmp_path:
 def test_a_character_no_font_has_is_refused_by_name() -> None:
     with pytest.raises(UsageError, match="U\\+E000"):
         render_pdf(sample_report("en", extra_text="\ue000"))
+
+
+def test_a_long_series_of_months_is_charted_by_year_not_lumped_into_other() -> None:
+    short = {"2019-04": 1, "2019-03": 2}
+    assert list(months_or_years(short).items()) == [("2019-03", 2), ("2019-04", 1)]
+    long = {f"{2015 + n // 12}-{n % 12 + 1:02d}": 1 for n in range(MAX_BARS + 6)}
+    assert months_or_years(long) == {"2015": 12, "2016": 12, "2017": 6}

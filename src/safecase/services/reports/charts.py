@@ -8,7 +8,18 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
 BAR = QColor(31, 90, 150)
 TEXT = QColor(30, 30, 30)
 GRID = QColor(220, 220, 220)
-MAX_BARS = 24  # more categories are summed into "other"
+MAX_BARS = 24  # more categories are summed into "other"; a longer series of months is shown by year instead
+
+
+def months_or_years(counts: dict[str, int]) -> dict[str, int]:
+    """Months ("2019-03") in order; by year ("2019") when there are more than fit, so no period is lumped away."""
+    ordered = dict(sorted(counts.items()))
+    if len(ordered) <= MAX_BARS:
+        return ordered
+    years: dict[str, int] = {}
+    for period, count in ordered.items():
+        years[period[:4]] = years.get(period[:4], 0) + count
+    return years
 
 
 def bar_chart(

@@ -26,7 +26,7 @@ from PySide6.QtGui import (
 )
 
 from safecase.errors import UsageError
-from safecase.services.reports.charts import bar_chart
+from safecase.services.reports.charts import bar_chart, months_or_years
 from safecase.services.reports.labels import Labels, labels_for
 from safecase.services.reports.model import CaseSection, ReportContent
 
@@ -146,7 +146,7 @@ def _print(document: QTextDocument, title: str) -> bytes:
 def _add_charts(document: QTextDocument, content: ReportContent, labels: Labels) -> None:
     for index, (name, counts) in enumerate(_chart_data(content, labels)):
         if counts:
-            in_order = name == labels.chart_months
+            in_order = name in (labels.chart_months, labels.chart_ages)
             image = bar_chart(name, counts, body_families(), other=labels.other, in_order=in_order)
             document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(_chart_url(index)), image)
 
@@ -156,7 +156,7 @@ def _chart_data(content: ReportContent, labels: Labels) -> list[tuple[str, dict[
     return [
         (labels.chart_transfers, stats.transfers_by_crossing),
         (labels.chart_event_types, stats.events_by_type),
-        (labels.chart_months, dict(sorted(stats.events_by_month.items()))),
+        (labels.chart_months, months_or_years(stats.events_by_month)),
         (labels.chart_sex, stats.people_by_sex),
         (labels.chart_ages, stats.people_by_age),
     ]

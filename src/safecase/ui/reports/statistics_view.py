@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from safecase.errors import SafeCaseError
-from safecase.services.reports.charts import bar_chart
+from safecase.services.reports.charts import bar_chart, months_or_years
 from safecase.services.reports.labels import labels_for
 from safecase.services.reports.model import Statistics
 from safecase.services.reports.render import body_families
@@ -118,7 +118,7 @@ class StatisticsDialog(QDialog):
         named = (
             (labels.chart_transfers, charts.transfers_by_crossing, False),
             (labels.chart_event_types, charts.events_by_type, False),
-            (labels.chart_months, charts.events_by_month, True),
+            (labels.chart_months, months_or_years(charts.events_by_month), True),
             (labels.chart_sex, charts.people_by_sex, False),
             (labels.chart_ages, charts.people_by_age, True),
         )
