@@ -61,7 +61,7 @@
 <context>
     <name>ChoicesPage</name>
     <message>
-        <location filename="../../src/safecase/ui/reports/report_wizard.py" line="+48"/>
+        <location filename="../../src/safecase/ui/reports/report_wizard.py" line="+49"/>
         <source>What the report covers</source>
         <translation>보고서에 담을 내용</translation>
     </message>
@@ -967,6 +967,109 @@
     </message>
 </context>
 <context>
+    <name>LeftOutText</name>
+    <message>
+        <location filename="../../src/safecase/ui/reports/left_out_text.py" line="+29"/>
+        <source>no consent recorded</source>
+        <translation>동의 기록 없음</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>their consent does not cover this report</source>
+        <translation>본인 동의가 이 보고서를 포함하지 않음</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>consent withdrawn on %1</source>
+        <translation>%1에 동의 철회됨</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>consent withdrawn</source>
+        <translation>동의 철회됨</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Name of %1</source>
+        <translation>%1의 이름</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Contact details of %1</source>
+        <translation>%1의 연락처</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Interviewer, interpreter and place of an interview</source>
+        <translation>면담자, 통역자, 면담 장소</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Exact date of an event</source>
+        <translation>사건의 정확한 날짜</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Exact end date of an event</source>
+        <translation>사건의 정확한 종료 날짜</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Exact date of a testimony</source>
+        <translation>증언의 정확한 날짜</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Exact place of an event</source>
+        <translation>사건의 정확한 장소</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Words marked by hand in “%1”</source>
+        <translation>“%1”에서 직접 표시한 부분</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Names, contact details, dates or places written in “%1”</source>
+        <translation>“%1”에 적힌 이름, 연락처, 날짜 또는 장소</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>marked by hand: %1</source>
+        <translation>직접 표시함: %1</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>marked by hand</source>
+        <translation>직접 표시함</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>never in a report</source>
+        <translation>보고서에 절대 싣지 않음</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>shown to the year</source>
+        <translation>연도까지만 표시</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>shown to the month</source>
+        <translation>월까지만 표시</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>shown as the region</source>
+        <translation>지역까지만 표시</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>policy: %1</source>
+        <translation>정책: %1</translation>
+    </message>
+</context>
+<context>
     <name>ListField</name>
     <message>
         <location filename="../../src/safecase/ui/editors/form.py" line="+162"/>
@@ -1158,7 +1261,7 @@
 <context>
     <name>PreviewPage</name>
     <message>
-        <location filename="../../src/safecase/ui/reports/report_wizard.py" line="+43"/>
+        <location filename="../../src/safecase/ui/reports/report_wizard.py" line="+44"/>
         <source>The report, exactly as it will be signed</source>
         <translation>서명될 보고서 그대로</translation>
     </message>
@@ -1183,22 +1286,7 @@
         <translation>%1쪽. 빠진 항목 %2개, 가명으로만 표시된 사람 %3명 (오른쪽 목록).</translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>policy</source>
-        <translation>정책</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>consent</source>
-        <translation>동의</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>marked by hand</source>
-        <translation>직접 표시함</translation>
-    </message>
-    <message>
-        <location line="+7"/>
+        <location line="+13"/>
         <source>The report could not be made: %1</source>
         <translation>보고서를 만들 수 없습니다: %1</translation>
     </message>
@@ -1339,7 +1427,7 @@
 <context>
     <name>RecordEditor</name>
     <message>
-        <location filename="../../src/safecase/ui/editors/base.py" line="+95"/>
+        <location filename="../../src/safecase/ui/editors/base.py" line="+100"/>
         <source>Save status</source>
         <translation>저장 상태</translation>
     </message>
@@ -1364,12 +1452,12 @@
         <translation>저장하지 않은 임시 저장본 버리기</translation>
     </message>
     <message>
-        <location line="+110"/>
+        <location line="+111"/>
         <source>Restored changes not saved yet (draft of %1).</source>
         <translation>복원된 변경 사항이 아직 저장되지 않았습니다 (%1의 임시 저장본).</translation>
     </message>
     <message numerus="yes">
-        <location line="+30"/>
+        <location line="+31"/>
         <source>Parts of this record came in a bundle from someone whose fingerprint you have not verified (%n version(s)): check it before you rely on it.</source>
         <translation>
             <numerusform>이 기록의 일부(%n개 버전)는 지문을 확인하지 않은 사람이 보낸 번들에서 왔습니다. 믿기 전에 확인하세요.</numerusform>
@@ -1649,6 +1737,71 @@
         <location line="+4"/>
         <source>Report</source>
         <translation>보고서</translation>
+    </message>
+</context>
+<context>
+    <name>ReportRedactionMarker</name>
+    <message numerus="yes">
+        <location filename="../../src/safecase/ui/editors/report_redaction.py" line="+100"/>
+        <source>%n marked passage(s) no longer fit the edited text: right-click to remove.</source>
+        <translation>
+            <numerusform>표시한 부분 %n곳이 수정된 글과 더 이상 맞지 않습니다. 오른쪽 클릭으로 지우세요.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Left out of every report</source>
+        <translation>모든 보고서에서 제외됨</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Redact for reports…</source>
+        <translation>보고서에서 가리기…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Stop redacting “%1”</source>
+        <translation>“%1” 가림 해제</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Remove a redaction that no longer fits (no. %1)</source>
+        <translation>더 이상 맞지 않는 가림 지우기 (%1번)</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>Saving first: select the words again in a moment.</source>
+        <translation>먼저 저장하는 중입니다. 잠시 후 다시 선택하세요.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Redact for reports</source>
+        <translation>보고서에서 가리기</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The selected words will be left out of every report. The record itself is not changed.</source>
+        <translation>선택한 부분은 모든 보고서에서 빠집니다. 기록 자체는 바뀌지 않습니다.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Why (optional, shown to whoever makes a report):</source>
+        <translation>이유 (선택, 보고서를 만드는 사람에게 보임):</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>Marked: left out of every report.</source>
+        <translation>표시함: 모든 보고서에서 제외됩니다.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No longer redacted for reports.</source>
+        <translation>이제 보고서에서 가리지 않습니다.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Not marked: %1</source>
+        <translation>표시하지 못함: %1</translation>
     </message>
 </context>
 <context>

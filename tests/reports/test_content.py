@@ -15,6 +15,7 @@ from safecase.services.records import RecordService
 from safecase.services.reports.annex import ANNEX_VERSION, CSV_COLUMNS, annex_csv, annex_json
 from safecase.services.reports.content import ReportRequest, build_report
 from safecase.services.reports.model import ReportContent
+from safecase.services.reports.redaction_notes import describe, describe_pseudonymised
 from safecase.services.session import VaultSession
 from tests.reports.case_vault import (
     CONSENTED,
@@ -103,7 +104,7 @@ def test_people_without_consent_are_listed_for_the_wizard_by_pseudonym_only(
     session: VaultSession, case_vault: CaseVault
 ) -> None:
     content = report(session, case_vault, "un-special-procedures", "en")
-    listed = "\n".join(content.pseudonymised)
+    listed = "\n".join(describe_pseudonymised(person) for person in content.pseudonymised)
     assert "no consent recorded" in listed and "consent withdrawn on 2023-01-05" in listed
     assert len(content.pseudonymised) == 3  # missing, withdrawn, and a consent without share_with_un
     reasons = {(r.record_id, r.reason) for r in content.redactions}
@@ -173,3 +174,17 @@ def test_action_already_taken_comes_from_the_case_and_is_scrubbed(session: Vault
     section = next(s for s in content.cases if s.case_id == case.id)
     assert "asked the Yanji police twice" in section.actions_taken
     assert MISSING["romanized"] not in section.actions_taken
+
+
+def test_every_left_out_item_is_described_without_the_data_it_left_out(
+    session: VaultSession, case_vault: CaseVault
+) -> None:
+    for policy_name in ("un-special-procedures", "public"):
+        content = report(session, case_vault, policy_name, "en")
+        lines = [describe(redaction) for redaction in content.redactions]
+        assert lines and all(line.strip() for line in lines)
+        haystack = squash("\n".join(lines))
+        assert [word for word in never_shown(case_vault) if squash(word) in haystack] == []
+    public = report(session, case_vault, "public", "en")
+    described = [describe(redaction) for redaction in public.redactions]
+    assert "exact date of an event (shown to the month)" in described

@@ -12,6 +12,7 @@ from safecase.services.exchange.contacts import ContactService
 from safecase.services.records import RecordService
 from safecase.services.reports.content import ReportRequest
 from safecase.services.reports.redaction import RedactionService
+from safecase.services.reports.redaction_notes import describe, describe_pseudonymised
 from safecase.services.reports.report import describe_output, write_report
 
 
@@ -35,10 +36,11 @@ def report(ctx: CliContext) -> int:
         recipient = ContactService(session).resolve(ctx.args.encrypt_to) if ctx.option("encrypt_to") else None
         files = write_report(session, request, ctx.args.output, encrypt_to=recipient)
     ctx.note(describe_output(files))
-    if files.content.pseudonymised:
+    pseudonymised = [describe_pseudonymised(person) for person in files.content.pseudonymised]
+    if pseudonymised:
         ctx.note(
-            f"{len(files.content.pseudonymised)} person(s) appear only by pseudonym (no consent for their name): "
-            + ", ".join(files.content.pseudonymised)
+            f"{len(pseudonymised)} person(s) appear only by pseudonym (no consent for their name): "
+            + ", ".join(pseudonymised)
         )
     if ctx.wants_json:
         ctx.emit_json(
@@ -48,8 +50,9 @@ def report(ctx: CliContext) -> int:
                 "encrypted": str(files.encrypted_path) if files.encrypted_path else None,
                 "policy": chosen.name,
                 "cases": len(files.content.cases),
-                "pseudonymised": list(files.content.pseudonymised),
+                "pseudonymised": pseudonymised,
                 "redactions": len(files.content.redactions),
+                "left_out": [describe(redaction) for redaction in files.content.redactions],
             }
         )
     return ExitCode.OK

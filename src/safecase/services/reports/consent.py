@@ -55,14 +55,6 @@ class EffectiveConsent:
             return "동의 범위 없음" if ko else "consent recorded, no scope agreed"
         return "; ".join(agreed) if ko else "; ".join(text[:1].lower() + text[1:] for text in agreed)
 
-    def reason_text(self) -> str:
-        """Why a name is kept out, for the wizard's redaction list (English, like the other details there)."""
-        if self.state is ConsentState.MISSING:
-            return "no consent recorded"
-        if self.state is ConsentState.WITHDRAWN:
-            return f"consent withdrawn on {self.given_on}" if self.given_on else "consent withdrawn"
-        return "consent does not cover this"
-
 
 MISSING = EffectiveConsent(ConsentState.MISSING)
 

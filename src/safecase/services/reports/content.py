@@ -18,7 +18,7 @@ from safecase.domain.partial_date import PartialDate
 from safecase.errors import UsageError, shown
 from safecase.services.reports.consent import all_consents
 from safecase.services.reports.gather import CaseRecords, Gathered, gather, victim_ids
-from safecase.services.reports.model import CaseSection, EventEntry, Redaction, ReportContent, SourceEntry
+from safecase.services.reports.model import CaseSection, EventEntry, LeftOut, Redaction, ReportContent, SourceEntry
 from safecase.services.reports.people import People
 from safecase.services.reports.places import PlaceNamer
 from safecase.services.reports.preflight import check_before_report
@@ -113,17 +113,20 @@ class _Builder:
         """A free-text field with manual spans removed, then scrubbed."""
         text, spans = self._manual.apply(state, field, self._lang)
         for span in spans:
-            what = f"text span in {state.kind} {field}"
-            self._redactions.append(Redaction(state.id, what, "manual", span.reason))
-        return self._scrubbed(state.id, field, text)
+            self._redactions.append(
+                Redaction(state.id, LeftOut.TEXT_SPAN, "manual", field, span.reason, kind=state.kind)
+            )
+        return self._scrubbed(state, field, text)
 
-    def _scrubbed(self, record_id: str, field: str, text: str) -> str:
+    def _scrubbed(self, record: RecordState, field: str, text: str) -> str:
         if not text:
             return ""
         cleaned = self._scrub(text)
         if cleaned != normalise(text):
-            what = f"names, contact details, dates or places written in {field}"
-            self._redactions.append(Redaction(record_id, what, "policy", self._policy.name))
+            redaction = Redaction(
+                record.id, LeftOut.WORDS_IN_TEXT, "policy", field, self._policy.name, kind=record.kind
+            )
+            self._redactions.append(redaction)
         return cleaned
 
     # -- sections -----------------------------------------------------------------------------------------------
@@ -154,7 +157,7 @@ class _Builder:
         body = event.body
         type_label = v.EVENT_TYPES.label(str(body["type"]), self._lang)
         description = self._text(event, "description")
-        acts = [self._act_text(event.id, act) for act in body.get("acts", [])]
+        acts = [self._act_text(event, act) for act in body.get("acts", [])]
         return EventEntry(
             title=self._text(event, "title") or type_label,
             type_label=type_label,
@@ -165,8 +168,8 @@ class _Builder:
             description="\n".join(part for part in [description, *acts] if part),
         )
 
-    def _act_text(self, event_id: str, act: Mapping[str, Any]) -> str:
-        text = self._scrubbed(event_id, "acts", str(act.get("description", "")))
+    def _act_text(self, event: RecordState, act: Mapping[str, Any]) -> str:
+        text = self._scrubbed(event, "acts", str(act.get("description", "")))
         if not text:
             return ""
         victim = f" ({self._people.label(str(act['victim_id']))})" if act.get("victim_id") else ""
@@ -178,21 +181,20 @@ class _Builder:
             if part.get("perpetrator_institution"):
                 found.append(v.PERPETRATOR_INSTITUTIONS.label(str(part["perpetrator_institution"]), self._lang))
             if part.get("perpetrator_unit"):
-                found.append(self._scrubbed(event.id, "perpetrator_unit", str(part["perpetrator_unit"])))
+                found.append(self._scrubbed(event, "perpetrator_unit", str(part["perpetrator_unit"])))
         return found
 
-    def _date(self, text: object, record_id: str, what: str) -> str:
+    def _date(self, text: object, record_id: str, item: LeftOut) -> str:
         if not text:
             return ""
         date = PartialDate.parse(str(text))
         if self._policy.hides_detail_of(date):
-            detail = f"shown to the {self._policy.date_precision}"
-            self._redactions.append(Redaction(record_id, what, "policy", detail))
+            self._redactions.append(Redaction(record_id, item, "policy", detail=self._policy.date_precision))
         return str(self._policy.truncate(date))
 
     def _event_date(self, event: RecordState) -> str:
-        start = self._date(event.body.get("date"), event.id, "exact date of an event")
-        end = self._date(event.body.get("end_date"), event.id, "exact end date of an event")
+        start = self._date(event.body.get("date"), event.id, LeftOut.EVENT_DATE)
+        end = self._date(event.body.get("end_date"), event.id, LeftOut.EVENT_END_DATE)
         return f"{start} – {end}" if end and end != start else start
 
     def _event_place(self, event: RecordState) -> str:
@@ -201,8 +203,8 @@ class _Builder:
         way = [body.get("from_location_id"), *body.get("via_location_ids", []), body.get("to_location_id")]
         way_ids = [str(x) for x in way if x]
         if any(self._places.is_generalised(i) for i in [*ids, *way_ids]):
-            detail = f"shown as the {self._policy.place_precision}"
-            self._redactions.append(Redaction(event.id, "exact place of an event", "policy", detail))
+            precision = self._policy.place_precision
+            self._redactions.append(Redaction(event.id, LeftOut.EVENT_PLACE, "policy", detail=precision))
         where = self._places.label(str(body["location_id"])) if body.get("location_id") else ""
         route = self._places.route(way_ids) if len(way_ids) > 1 or not where else ""
         if where and route:
@@ -213,7 +215,7 @@ class _Builder:
 
     def _testimony_label(self, testimony: RecordState) -> str:
         person = self._people.label(str(testimony.body.get("interviewee_id", "")))
-        date = self._date(testimony.body.get("date"), testimony.id, "exact date of a testimony")
+        date = self._date(testimony.body.get("date"), testimony.id, LeftOut.TESTIMONY_DATE)
         head = f"{person} 증언" if self._lang == "ko" else f"Testimony of {person}"
         return f"{head}, {date}" if date else head
 
@@ -228,7 +230,7 @@ class _Builder:
                 SourceEntry(
                     "attachment",
                     attachment.id,
-                    self._scrubbed(attachment.id, "file_name", str(body.get("file_name", ""))),
+                    self._scrubbed(attachment, "file_name", str(body.get("file_name", ""))),
                     self._policy_date(str(body.get("intake_at", ""))[:10]),
                     str(body.get("sha256", "")),
                     int(body["size"]) if isinstance(body.get("size"), int) else None,
@@ -240,15 +242,12 @@ class _Builder:
         return str(self._policy.truncate(PartialDate.parse(str(text)))) if text else ""
 
     def _left_out(self) -> list[Redaction]:
-        never = "contact details never appear in a report"
         found = [
-            Redaction(cid, f"contact details of {self._contact_owner(cid)}", "policy", never)
-            for cid in self._g.contact_ids
+            Redaction(cid, LeftOut.CONTACT_DETAILS, "policy", self._contact_owner(cid)) for cid in self._g.contact_ids
         ]
         for testimony in self._g.testimonies.values():
             if any(testimony.body.get(f) for f in ("interviewer", "interpreter", "place", "place_location_id")):
-                what = "interviewer, interpreter and place of the interview"
-                found.append(Redaction(testimony.id, what, "policy", "never in a report"))
+                found.append(Redaction(testimony.id, LeftOut.INTERVIEW_DETAILS, "policy"))
         return found
 
     def _contact_owner(self, contact_id: str) -> str:

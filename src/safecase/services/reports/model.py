@@ -8,16 +8,54 @@ policy or a person's consent keeps out, so it cannot leak one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class LeftOut(StrEnum):
+    """What a redaction kept out of a report."""
+
+    NAME = "name"  # subject: the person's pseudonym
+    CONTACT_DETAILS = "contact_details"  # subject: the pseudonym of the person they belong to
+    INTERVIEW_DETAILS = "interview_details"  # interviewer, interpreter and place of an interview
+    EVENT_DATE = "event_date"  # detail: the precision shown instead
+    EVENT_END_DATE = "event_end_date"
+    TESTIMONY_DATE = "testimony_date"
+    EVENT_PLACE = "event_place"  # detail: the place precision shown instead
+    TEXT_SPAN = "text_span"  # subject: the field; detail: the reason typed when the span was marked
+    WORDS_IN_TEXT = "words_in_text"  # names, contact details, dates or places written in a field (subject)
 
 
 @dataclass(frozen=True)
 class Redaction:
-    """Something left out or generalised, and why: shown to the coordinator before signing, never in the PDF."""
+    """Something left out or generalised, and why: shown to the coordinator before signing, never in the PDF.
+
+    Codes rather than sentences, so the wizard can say it in its own language (``redaction_notes`` says it in
+    English for the command line). Never holds the data that was left out."""
 
     record_id: str
-    what: str  # e.g. "name of P-7K2M9Q", "exact date of an event", "text span in testimony T-…"
-    reason: str  # "policy" or "consent" or "manual"
-    detail: str = ""  # e.g. the policy's name, "consent withdrawn on 2024-03-01", "no consent recorded"
+    item: LeftOut
+    reason: str  # "policy", "consent" or "manual"
+    subject: str = ""  # a pseudonym or a field name, as the item says
+    detail: str = ""  # policy: the policy's name or the precision shown; consent: a ConsentGap; manual: the reason
+    date: str = ""  # consent withdrawn: when
+    kind: str = ""  # text items: the kind of record the field belongs to
+
+
+class ConsentGap(StrEnum):
+    """Why consent keeps a person's name out."""
+
+    MISSING = "missing"
+    WITHDRAWN = "withdrawn"
+    NOT_COVERED = "not_covered"  # consent stands, but not for this use
+
+
+@dataclass(frozen=True)
+class Pseudonymised:
+    """A person the policy would name, shown only by pseudonym because of their consent (the wizard lists them)."""
+
+    pseudonym: str
+    gap: ConsentGap
+    date: str = ""  # when the consent was withdrawn
 
 
 @dataclass(frozen=True)
@@ -88,4 +126,4 @@ class ReportContent:
     statistics: Statistics
     sources: tuple[SourceEntry, ...]
     redactions: tuple[Redaction, ...]  # for the wizard: never rendered into the PDF or the annex
-    pseudonymised: tuple[str, ...] = ()  # people shown only by pseudonym for lack of consent (wizard list)
+    pseudonymised: tuple[Pseudonymised, ...] = ()  # for the wizard, like redactions

@@ -13,7 +13,7 @@ from typing import Any
 from safecase.domain import vocabulary as v
 from safecase.domain.disclosure import NAMES_WITH_ANY_CONSENT, DisclosurePolicy
 from safecase.services.reports.consent import MISSING, ConsentState, EffectiveConsent
-from safecase.services.reports.model import PersonEntry, Redaction
+from safecase.services.reports.model import ConsentGap, LeftOut, PersonEntry, Pseudonymised, Redaction
 from safecase.storage.records import RecordState
 
 
@@ -21,7 +21,8 @@ from safecase.storage.records import RecordState
 class NameDecision:
     shown: bool
     reason: str = ""  # why not: "policy" or "consent"
-    detail: str = ""
+    gap: ConsentGap | None = None  # for "consent"
+    date: str = ""  # when the consent was withdrawn
 
 
 def spellings(body: Mapping[str, Any]) -> list[str]:
@@ -35,12 +36,14 @@ def spellings(body: Mapping[str, Any]) -> list[str]:
 def decide(policy: DisclosurePolicy, consent: EffectiveConsent) -> NameDecision:
     """May this report show the person's names? The policy sets the ceiling, consent can only lower it."""
     if not policy.shows_names:
-        return NameDecision(False, "policy", f"the {policy.name} policy shows no names")
-    if consent.state is not ConsentState.GIVEN:
-        return NameDecision(False, "consent", consent.reason_text())
+        return NameDecision(False, "policy")
+    if consent.state is ConsentState.MISSING:
+        return NameDecision(False, "consent", ConsentGap.MISSING)
+    if consent.state is ConsentState.WITHDRAWN:
+        return NameDecision(False, "consent", ConsentGap.WITHDRAWN, consent.given_on)
     if policy.names_scope == NAMES_WITH_ANY_CONSENT or (policy.names_scope and consent.allows(policy.names_scope)):
         return NameDecision(True)
-    return NameDecision(False, "consent", f"consent does not allow: {policy.names_scope}")
+    return NameDecision(False, "consent", ConsentGap.NOT_COVERED)
 
 
 class People:
@@ -127,19 +130,19 @@ class People:
         for person_id in person_ids:
             decision = self.decision(person_id)
             if not decision.shown and spellings(self._people[person_id].body):
-                what = f"name of {self.pseudonym(person_id)}"
-                found.append(Redaction(person_id, what, decision.reason, decision.detail))
+                detail = self._policy.name if decision.gap is None else decision.gap.value
+                pseudonym = self.pseudonym(person_id)
+                found.append(Redaction(person_id, LeftOut.NAME, decision.reason, pseudonym, detail, decision.date))
         return found
 
-    def pseudonymised(self, person_ids: list[str]) -> list[str]:
+    def pseudonymised(self, person_ids: list[str]) -> list[Pseudonymised]:
         """People the policy would name but whose consent keeps their name out (the wizard lists them)."""
-        if not self._policy.shows_names:
-            return []
-        return [
-            f"{self.pseudonym(pid)}: {self.consent(pid).reason_text()}"
-            for pid in person_ids
-            if self.decision(pid).reason == "consent" and spellings(self._people[pid].body)
-        ]
+        found = []
+        for person_id in person_ids:
+            decision = self.decision(person_id)
+            if decision.gap is not None and spellings(self._people[person_id].body):
+                found.append(Pseudonymised(self.pseudonym(person_id), decision.gap, decision.date))
+        return found
 
     def hidden_names(self) -> dict[str, list[str]]:
         """Pseudonym -> the spellings to scrub out of free text, for every person in the vault not shown by name."""

@@ -43,6 +43,15 @@ class ManualSpan:
     created_at: str
 
 
+@dataclass(frozen=True)
+class PlacedSpan:
+    """A span's place in the record's current text (one span may fall in several places once re-anchored)."""
+
+    span: ManualSpan
+    start: int
+    end: int
+
+
 def marker(lang: str) -> str:
     return MARKERS["ko" if lang == "ko" else "en"]
 
@@ -52,12 +61,26 @@ class RedactionService:
         self._session = session
         self._db = session.db
 
-    def mark(self, record_id: str, field: str, start: int, end: int, reason: str = "") -> ManualSpan:
-        """Mark ``text[start:end]`` of ``field`` in the record's current version as redacted for reports."""
+    def mark(
+        self,
+        record_id: str,
+        field: str,
+        start: int,
+        end: int,
+        reason: str = "",
+        *,
+        seen: tuple[str, str] | None = None,
+    ) -> ManualSpan:
+        """Mark ``text[start:end]`` of ``field`` in the record's current version as redacted for reports.
+
+        ``seen``: the revision and the words the user selected them in; if the stored record is not that version
+        or those are not the words at those offsets, nothing is marked (the user selects again)."""
         state = self._current(record_id)
         text = _field_text(state, field)
         if not 0 <= start < end <= len(text):
             raise ValidationError(f"must be within the text (0 to {len(text)}) and not empty", "span")
+        if seen is not None and (state.revision, text[start:end]) != seen:
+            raise ValidationError("changed since the words were selected: select them again", field)
         at = self._session.now_iso()
         with self._db.transaction():
             cursor = self._db.execute(
@@ -100,6 +123,19 @@ class RedactionService:
             ranges.extend(self._anchor(span, state, text))
         return redact_ranges(text, ranges, marker(lang)), spans
 
+    def placed(self, state: RecordState) -> tuple[list[PlacedSpan], list[ManualSpan]]:
+        """Where every span of the record falls in its current text (for an editor to show them), and the spans
+        that no longer fit (stale: a report is refused until they are removed)."""
+        placed: list[PlacedSpan] = []
+        stale: list[ManualSpan] = []
+        for span in self.list_spans(state.id):
+            text = _field_text(state, span.field, required=False)
+            try:
+                placed += [PlacedSpan(span, start, end) for start, end in self._anchor(span, state, text)]
+            except StaleRedactionError:
+                stale.append(span)
+        return placed, stale
+
     def _anchor(self, span: ManualSpan, state: RecordState, text: str) -> list[tuple[int, int]]:
         if span.revision == state.revision:
             return [(span.start, span.end)]
@@ -111,7 +147,7 @@ class RedactionService:
         if not found:
             raise StaleRedactionError(
                 f"Redaction {span.id} on {span.field} of {span.record_id} no longer fits its edited text: remove it "
-                f"(`safecase report redactions --remove {span.id}`) and mark the new text again."
+                f"(in the record's editor, or `safecase report unredact {span.id}`) and mark the new text again."
             )
         return found
 

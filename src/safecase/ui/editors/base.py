@@ -24,6 +24,7 @@ from safecase.ui.editors.autosave import Autosaver
 from safecase.ui.editors.context import EditorContext
 from safecase.ui.editors.form import ObjForm
 from safecase.ui.editors.history_dialog import HistoryDialog
+from safecase.ui.editors.report_redaction import ReportRedactionMarker
 from safecase.ui.evidence.panel import EvidencePanel
 from safecase.ui.executor import TaskContext
 from safecase.ui.widgets.plain import PlainLabel
@@ -72,6 +73,10 @@ class RecordEditor(QWidget):
         self._validate_timer.setInterval(VALIDATE_DELAY_MS)
         self._build_header()
         self.evidence_panel = EvidencePanel(context.executor, context.lang, self) if kind in ATTACHABLE_KINDS else None
+        fields = {name: row.widget for name, row in self.form.rows.items()}
+        self.redaction_marker = ReportRedactionMarker(
+            fields, context.executor, lambda: self.state, self.has_unsaved_changes, self
+        )
         self._lay_out()
         self._connect()
         self.set_read_only(self.read_only)
@@ -146,6 +151,7 @@ class RecordEditor(QWidget):
         self.autosaver.rejected.connect(self._on_autosaver_rejected)
         self.history_button.clicked.connect(self._on_history_clicked)
         self.discard_draft_button.clicked.connect(self._on_discard_draft_clicked)
+        self.redaction_marker.status.connect(self.status_label.setText)
 
     # -- the contract -------------------------------------------------------------------------------------------
 
@@ -227,6 +233,7 @@ class RecordEditor(QWidget):
         self._update_title()
         self._show_evidence()
         self._ask_for_notice(state.id)
+        self.redaction_marker.refresh()
         self.record_loaded(state)
 
     def _ask_for_notice(self, record_id: str) -> None:
@@ -306,6 +313,7 @@ class RecordEditor(QWidget):
         self.form.clear_errors()
         self._update_title()
         self._show_evidence()
+        self.redaction_marker.refresh()
         self.saved.emit(state.id)
 
     def _show_assigned_values(self, state: RecordState) -> None:

@@ -29,13 +29,14 @@ from PySide6.QtWidgets import (
 from safecase.domain.disclosure import POLICIES
 from safecase.domain.kinds import Kind
 from safecase.domain.records import display_title
-from safecase.errors import SafeCaseError, shown
+from safecase.errors import SafeCaseError
 from safecase.services.reports.content import ReportRequest, build_report
 from safecase.services.reports.model import ReportContent
 from safecase.services.reports.report import unsigned_pdf
 from safecase.ui.evidence.plaintext import Plaintext
 from safecase.ui.exchange.send_wizard import checked_ids
 from safecase.ui.executor import DatabaseExecutor, TaskContext
+from safecase.ui.reports.left_out_text import LeftOutText
 from safecase.ui.widgets.plain import PlainLabel
 
 IdRole = Qt.ItemDataRole.UserRole + 1
@@ -87,8 +88,9 @@ class ChoicesPage(QWizardPage):
 
 
 class PreviewPage(QWizardPage):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, lang: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._notes = LeftOutText(lang, self)
         self.setTitle(self.tr("The report, exactly as it will be signed"))
         self.status = PlainLabel("", self)
         self.status.setWordWrap(True)
@@ -129,10 +131,10 @@ class PreviewPage(QWizardPage):
             .replace("%2", str(len(content.redactions)))
             .replace("%1", str(self.document.pageCount()))
         )
-        for item in content.redactions:
-            reason = {"policy": self.tr("policy"), "consent": self.tr("consent"), "manual": self.tr("marked by hand")}
-            text = f"{shown(item.what)} — {reason.get(item.reason, item.reason)}"
-            self.left_out.appendRow(QStandardItem(text + (f" ({shown(item.detail)})" if item.detail else "")))
+        for redaction in content.redactions:
+            item = QStandardItem(self._notes.describe(redaction))
+            item.setEditable(False)
+            self.left_out.appendRow(item)
         self.completeChanged.emit()
 
     def show_error(self, message: str) -> None:
@@ -174,7 +176,7 @@ class ReportWizard(QWizard):
         self.setWindowTitle(self.tr("Report for a Special Rapporteur"))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.choices = ChoicesPage(lang, self)
-        self.preview = PreviewPage(self)
+        self.preview = PreviewPage(lang, self)
         self.addPage(self.choices)
         self.addPage(self.preview)
         self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("Sign and save…"))
