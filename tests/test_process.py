@@ -21,7 +21,10 @@ def safecase(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess
 
 
 def test_version_and_help() -> None:
-    assert safecase("--version").stdout.strip() == f"safecase {__version__}"
+    version = safecase("--version")
+    assert version.returncode == 0
+    assert version.stdout.splitlines()[0] == f"safecase {__version__}"  # what scripts match; more lines follow
+    assert version.stdout.splitlines()[-1] == "running from source"
     assert "exit codes" in safecase("--help").stdout
 
 

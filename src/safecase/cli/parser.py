@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from safecase import __version__
+from safecase import build_info
 from safecase.domain.kinds import Kind
 
 QUICK_CHECK_SAMPLE = 20  # evidence files `check --quick` re-hashes, chosen at random
@@ -51,7 +53,11 @@ def build_parser() -> Parser:
         parents=[common],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"safecase {__version__}")
+    parser.add_argument(
+        "--version",
+        action=_VersionAction,
+        help="print the version, the SQLCipher and Qt versions, and whether this is a packaged build",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     def add(name: str, help_text: str, *, json: bool = False) -> argparse.ArgumentParser:
@@ -122,6 +128,19 @@ def build_parser() -> Parser:
         "--lang", choices=["ko", "en"], help="the app's language (default: as last chosen, else the system's)"
     )
     return parser
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: first line ``safecase X.Y.Z`` (scripts match it), then what the program runs on."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option: str | None = None
+    ) -> None:
+        sys.stdout.write(build_info.version_text())
+        parser.exit()
 
 
 def _vault_creation_options(command: argparse.ArgumentParser) -> None:
