@@ -4,12 +4,14 @@ test_content.py; this proves the renderer and the annex add nothing)."""
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 import unicodedata
 from pathlib import Path
 
 import pytest
+from pyhanko.pdf_utils.reader import PdfFileReader
 
 from safecase.services.reports.content import ReportRequest, build_report
 from safecase.services.reports.report import unsigned_pdf
@@ -38,8 +40,21 @@ def _everything_in(pdf: bytes, folder: Path) -> str:
     subprocess.run(["pdfdetach", "-saveall", "-o", str(attached), str(path)], check=True, capture_output=True)
     parts += [item.read_text(encoding="utf-8") for item in sorted(attached.iterdir())]
     assert len(list(attached.iterdir())) == 2  # annex.json and annex.csv
-    parts.append(pdf.decode("latin-1"))  # outline titles and any string left in the file itself
+    titles = bookmark_titles(pdf)
+    assert len(titles) >= 3  # the title, the summary, the case, the sources
+    parts += titles
+    parts.append(pdf.decode("latin-1"))  # any string left in the file itself
     return "\n".join(parts)
+
+
+def bookmark_titles(pdf: bytes) -> list[str]:
+    """The titles of the PDF's outline, as a reader's bookmarks panel shows them (decoded from UTF-16)."""
+    outlines = PdfFileReader(io.BytesIO(pdf)).root["/Outlines"]
+    titles, entry = [], outlines["/First"]
+    while entry is not None:
+        titles.append(str(entry["/Title"]))
+        entry = entry["/Next"] if "/Next" in entry else None  # noqa: SIM401  # [] dereferences, get() does not
+    return titles
 
 
 def _date_forms(iso: str) -> tuple[str, ...]:

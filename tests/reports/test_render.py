@@ -11,7 +11,7 @@ import pytest
 
 from safecase.errors import UsageError
 from safecase.services.reports.charts import MAX_BARS, months_or_years
-from safecase.services.reports.render import render_pdf
+from safecase.services.reports.render import render_pdf, render_report
 from tests.reports.render_sample import sample_report
 
 
@@ -46,3 +46,20 @@ def test_a_long_series_of_months_is_charted_by_year_not_lumped_into_other() -> N
     assert list(months_or_years(short).items()) == [("2019-03", 2), ("2019-04", 1)]
     long = {f"{2015 + n // 12}-{n % 12 + 1:02d}": 1 for n in range(MAX_BARS + 6)}
     assert months_or_years(long) == {"2015": 12, "2016": 12, "2017": 6}
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) is not installed")
+def test_every_page_has_a_footer_and_every_section_a_bookmark_on_its_page(tmp_path: Path) -> None:
+    content = sample_report("en")
+    rendered = render_report(content)
+    text = _text_of(rendered.pdf, tmp_path)
+    pages = text.count("\f")
+    assert pages >= 2
+    assert all(f"Page {page} of {pages}" in text for page in range(1, pages + 1))
+    titles = [heading.title for heading in rendered.outline]
+    assert titles[:2] == [content.title, "Summary"] and titles[-1].startswith("Sources")
+    assert content.cases[0].title in titles
+    for heading in rendered.outline:  # each bookmark points at the page that prints its heading
+        page_text = text.split("\f")[heading.page]
+        assert heading.title in page_text
+        assert 0 < heading.top < 842  # within an A4 page, in points from its top

@@ -34,9 +34,13 @@ class Labels:
     testimony: str
     attachment: str
     counts_text: str  # {cases} {victims} {events} {sources}
+    page_text: str  # {page} {pages}
 
     def summary_counts(self, cases: int, victims: int, events: int, sources: int) -> str:
         return self.counts_text.format(cases=cases, victims=victims, events=events, sources=sources)
+
+    def page_of(self, page: int, pages: int) -> str:
+        return self.page_text.format(page=page, pages=pages)
 
     def kind_label(self, kind: str) -> str:
         return self.testimony if kind == "testimony" else self.attachment
@@ -75,6 +79,7 @@ ENGLISH = Labels(
     testimony="testimony",
     attachment="evidence file",
     counts_text="{cases} case(s), {victims} alleged victim(s), {events} event(s), {sources} source(s).",
+    page_text="Page {page} of {pages}",
 )
 
 KOREAN = Labels(
@@ -105,6 +110,7 @@ KOREAN = Labels(
     testimony="증언",
     attachment="증거 파일",
     counts_text="사례 {cases}건, 피해자 {victims}명, 사건 {events}건, 출처 {sources}건.",
+    page_text="{pages}쪽 중 {page}쪽",
 )
 
 

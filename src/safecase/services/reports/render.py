@@ -12,23 +12,24 @@ import dataclasses
 import html
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QUrl
-from PySide6.QtGui import (
-    QFont,
-    QFontDatabase,
-    QGuiApplication,
-    QPageLayout,
-    QPageSize,
-    QPdfWriter,
-    QRawFont,
-    QTextDocument,
-)
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QUrl
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QImage, QPdfWriter, QRawFont, QTextDocument
 
 from safecase.errors import UsageError
 from safecase.services.reports.charts import bar_chart, months_or_years
 from safecase.services.reports.labels import Labels, labels_for
 from safecase.services.reports.model import CaseSection, ReportContent
+from safecase.services.reports.paginate import (
+    PAGE_LAYOUT,
+    Heading,
+    headings,
+    layout_device,
+    page_body_size,
+    paginate,
+    paint,
+)
 
 # Latin text (and the spaces between Korean words) comes from the first family: some Korean fonts map the space to
 # a glyph that PDF text extraction reads back as U+0001, which would break copying and searching the report.
@@ -102,8 +103,18 @@ def _strings(value: object) -> Iterator[str]:
             yield from _strings(item)
 
 
+@dataclass(frozen=True)
+class RenderedReport:
+    pdf: bytes
+    outline: tuple[Heading, ...]  # the headings with their pages, for the PDF's bookmarks
+
+
 def render_pdf(content: ReportContent) -> bytes:
-    """The report's PDF bytes (unsigned, without the annex: see ``report.make_report``)."""
+    """The report's PDF bytes (unsigned, without the annex and bookmarks: see ``report.unsigned_pdf``)."""
+    return render_report(content).pdf
+
+
+def render_report(content: ReportContent) -> RenderedReport:
     ensure_gui_application()
     labels = labels_for(content.lang)
     families = body_families()
@@ -113,15 +124,32 @@ def render_pdf(content: ReportContent) -> bytes:
             f"No font on this computer can print the character U+{ord(missing):04X} ({missing!r}) used in the "
             "report: install a font that has it (e.g. fonts-nanum for Korean), or remove it from the record."
         )
+    device = layout_device()
     document = QTextDocument()
     document.setDefaultFont(body_font(10))
     document.setDocumentMargin(0)
     _add_charts(document, content, labels)
     document.setHtml(ReportHtml(content, labels).html())
-    return _print(document, content.title)
+    paginate(document, device)
+    pages = document.pageCount()
+    footers = [_footer(content.title, labels.page_of(page + 1, pages), device) for page in range(pages)]
+    return RenderedReport(_print(document, footers, content.title), tuple(headings(document)))
 
 
-def _print(document: QTextDocument, title: str) -> bytes:
+def _footer(title: str, page_text: str, device: QImage) -> QTextDocument:
+    footer = QTextDocument()
+    footer.setDefaultFont(body_font(7.5))
+    footer.setDocumentMargin(0)
+    footer.documentLayout().setPaintDevice(device)
+    footer.setTextWidth(page_body_size().width())
+    footer.setHtml(
+        "<table width='100%' cellspacing='0' cellpadding='0' style='color:#555555'><tr>"
+        f"<td>{_e(title)}</td><td align='right'>{_e(page_text)}</td></tr></table>"
+    )
+    return footer
+
+
+def _print(document: QTextDocument, footers: list[QTextDocument], title: str) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
@@ -129,15 +157,8 @@ def _print(document: QTextDocument, title: str) -> bytes:
     writer.setResolution(RESOLUTION)
     writer.setTitle(title)
     writer.setCreator("SafeCase")
-    writer.setPageLayout(
-        QPageLayout(
-            QPageSize(QPageSize.PageSizeId.A4),
-            QPageLayout.Orientation.Portrait,
-            QMarginsF(18, 18, 18, 18),
-            QPageLayout.Unit.Millimeter,
-        )
-    )
-    document.print_(writer)  # lays the document out on the writer's pages, scaled to its resolution
+    writer.setPageLayout(PAGE_LAYOUT)
+    paint(document, writer, footers)
     del writer  # finishes the PDF
     buffer.close()
     return bytes(data.data())

@@ -21,7 +21,7 @@ from safecase.services.reports.annex import annex_csv, annex_json
 from safecase.services.reports.content import ReportRequest, build_report
 from safecase.services.reports.embedding import Attachment, embed_files
 from safecase.services.reports.model import ReportContent
-from safecase.services.reports.render import render_pdf
+from safecase.services.reports.render import render_report
 from safecase.services.reports.signing import sign_report
 from safecase.services.session import VaultSession
 from safecase.storage.tar_stream import TarWriter
@@ -46,7 +46,8 @@ def unsigned_pdf(content: ReportContent) -> bytes:
         Attachment("annex.json", annex, "application/json", "Machine-readable annex (schema: docs/REPORTS.md)"),
         Attachment("annex.csv", annex_csv(content).encode("utf-8"), "text/csv", "The annex as CSV"),
     ]
-    return embed_files(render_pdf(content), attachments)
+    rendered = render_report(content)
+    return embed_files(rendered.pdf, attachments, rendered.outline)
 
 
 def write_report(
