@@ -61,7 +61,7 @@
 <context>
     <name>ChoicesPage</name>
     <message>
-        <location filename="../../src/safecase/ui/reports/report_wizard.py" line="+49"/>
+        <location filename="../../src/safecase/ui/reports/report_wizard.py" line="+44"/>
         <source>What the report covers</source>
         <translation>보고서에 담을 내용</translation>
     </message>
@@ -1261,7 +1261,7 @@
 <context>
     <name>PreviewPage</name>
     <message>
-        <location filename="../../src/safecase/ui/reports/report_wizard.py" line="+44"/>
+        <location filename="../../src/safecase/ui/reports/report_wizard.py" line="+35"/>
         <source>The report, exactly as it will be signed</source>
         <translation>서명될 보고서 그대로</translation>
     </message>
@@ -2116,7 +2116,7 @@
 <context>
     <name>StatisticsDialog</name>
     <message>
-        <location filename="../../src/safecase/ui/reports/statistics_view.py" line="+77"/>
+        <location filename="../../src/safecase/ui/reports/statistics_view.py" line="+82"/>
         <source>Statistics</source>
         <translation>통계</translation>
     </message>
@@ -2126,7 +2126,12 @@
         <translation>세는 중…</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
+        <source>Cases to count over</source>
+        <translation>집계할 사례</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Detainees by month (not by year)</source>
         <translation>구금 인원을 월별로 (연도별 대신)</translation>
     </message>
@@ -2137,7 +2142,19 @@
         <translation>구금시설별 추정 구금 인원</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+8"/>
+        <source>Count over these cases (none ticked: the whole vault)</source>
+        <translation>이 사례들로 집계 (선택 없음: 보관함 전체)</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+46"/>
+        <source>Counted over the %n case(s) ticked.</source>
+        <translation>
+            <numerusform>선택한 사례 %n건으로 집계했습니다.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Counted over every record in this vault.</source>
         <translation>이 보관함의 모든 기록으로 셌습니다.</translation>
     </message>

@@ -1,5 +1,5 @@
-"""The Statistics view's figures: the report's charts over the whole vault, and estimated detainees per detention
-centre over time, for a coordinator to look at before writing a report.
+"""The Statistics view's figures: the report's charts over the whole vault or chosen cases, and estimated detainees
+per detention centre over time, for a coordinator to look at before writing a report.
 
 Counts only, no names: they are computed with the internal policy's exact places (the view never leaves the
 laptop). Detainees are estimated from detention events at a place of detention (a detention or holding centre, a
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from safecase.domain.disclosure import INTERNAL
 from safecase.domain.kinds import Kind
 from safecase.domain.partial_date import PartialDate
-from safecase.services.reports.gather import all_of_kind, victim_ids
+from safecase.services.reports.gather import all_of_kind, gather, victim_ids
 from safecase.services.reports.model import Statistics
 from safecase.services.reports.places import PlaceNamer
 from safecase.services.reports.statistics import statistics
@@ -38,10 +38,19 @@ class VaultStatistics:
     periods: tuple[str, ...]  # every period that occurs, in order
 
 
-def vault_statistics(session: VaultSession, lang: str, *, by_month: bool = False) -> VaultStatistics:
-    events = all_of_kind(session, Kind.EVENT)
-    people = {p.id: p for p in all_of_kind(session, Kind.PERSON)}
-    locations = {loc.id: loc for loc in all_of_kind(session, Kind.LOCATION)}
+def vault_statistics(
+    session: VaultSession, lang: str, *, by_month: bool = False, case_ids: tuple[str, ...] = ()
+) -> VaultStatistics:
+    """The figures over the whole vault, or over the cases ``case_ids`` (their events and people) only."""
+    if case_ids:
+        gathered = gather(session, case_ids, ())
+        events = list({e.id: e for section in gathered.sections for e in section.events}.values())
+        people = gathered.people
+        locations = gathered.locations
+    else:
+        events = all_of_kind(session, Kind.EVENT)
+        people = {p.id: p for p in all_of_kind(session, Kind.PERSON)}
+        locations = {loc.id: loc for loc in all_of_kind(session, Kind.LOCATION)}
     places = PlaceNamer(locations, INTERNAL, lang)
     year = datetime.datetime.now(tz=datetime.UTC).year
     charts = statistics(events, people, locations, places, INTERNAL, lang, year)

@@ -27,20 +27,15 @@ from PySide6.QtWidgets import (
 )
 
 from safecase.domain.disclosure import POLICIES
-from safecase.domain.kinds import Kind
-from safecase.domain.records import display_title
 from safecase.errors import SafeCaseError
 from safecase.services.reports.content import ReportRequest, build_report
 from safecase.services.reports.model import ReportContent
 from safecase.services.reports.report import unsigned_pdf
 from safecase.ui.evidence.plaintext import Plaintext
-from safecase.ui.exchange.send_wizard import checked_ids
 from safecase.ui.executor import DatabaseExecutor, TaskContext
+from safecase.ui.reports.case_choice import CaseChoiceModel, load_cases
 from safecase.ui.reports.left_out_text import LeftOutText
 from safecase.ui.widgets.plain import PlainLabel
-
-IdRole = Qt.ItemDataRole.UserRole + 1
-MAX_CASES_LISTED = 5000
 
 
 class ChoicesPage(QWizardPage):
@@ -48,7 +43,7 @@ class ChoicesPage(QWizardPage):
         super().__init__(parent)
         self.setTitle(self.tr("What the report covers"))
         self.setSubTitle(self.tr("Names appear only where the policy and each person's consent allow it."))
-        self.cases = QStandardItemModel(self)
+        self.cases = CaseChoiceModel(self)
         self.cases.itemChanged.connect(lambda _item: self.completeChanged.emit())
         self.cases_view = QListView(self)
         self.cases_view.setModel(self.cases)
@@ -70,21 +65,12 @@ class ChoicesPage(QWizardPage):
         layout.addWidget(self.policy)
         layout.addLayout(languages)
 
-    def set_cases(self, cases: list[tuple[str, str]]) -> None:
-        self.cases.clear()
-        for case_id, title in cases:
-            item = QStandardItem(title)
-            item.setData(case_id, IdRole)
-            item.setCheckable(True)
-            item.setEditable(False)
-            self.cases.appendRow(item)
-
     def request(self) -> ReportRequest:
         lang = "ko" if self.korean.isChecked() else "en"
-        return ReportRequest(tuple(checked_ids(self.cases)), (), str(self.policy.currentData()), lang)
+        return ReportRequest(tuple(self.cases.checked_ids()), (), str(self.policy.currentData()), lang)
 
     def isComplete(self) -> bool:
-        return bool(checked_ids(self.cases))
+        return bool(self.cases.checked_ids())
 
 
 class PreviewPage(QWizardPage):
@@ -184,11 +170,7 @@ class ReportWizard(QWizard):
         self.accepted.connect(self._on_accepted)
         self.finished.connect(lambda _result: self.preview.forget())
         self.resize(1100, 800)
-        executor.submit(self._load_cases, on_success=self.choices.set_cases, owner=self)
-
-    def _load_cases(self, context: TaskContext) -> list[tuple[str, str]]:
-        cases = context.workspace.records.list_kind(Kind.CASE, limit=MAX_CASES_LISTED)
-        return [(c.id, display_title(Kind.CASE, c.body, lang=self._lang)) for c in cases]
+        executor.submit(lambda c: load_cases(c, lang), on_success=self.choices.cases.set_cases, owner=self)
 
     def _on_page_changed(self, page_id: int) -> None:
         if self.page(page_id) is not self.preview:

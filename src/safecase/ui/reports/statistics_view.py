@@ -1,17 +1,19 @@
-"""The Statistics window: the report's charts over the whole vault, and estimated detainees per detention centre
-over time (a table: centres down, years or months across), computed on the database thread."""
+"""The Statistics window: the report's charts over the whole vault or the cases ticked, and estimated detainees
+per detention centre over time (a table: centres down, years or months across), computed on the database thread."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QListView,
     QScrollArea,
     QTableView,
     QVBoxLayout,
@@ -25,10 +27,12 @@ from safecase.services.reports.model import Statistics
 from safecase.services.reports.render import body_families
 from safecase.services.reports.vault_statistics import VaultStatistics, vault_statistics
 from safecase.ui.executor import DatabaseExecutor
+from safecase.ui.reports.case_choice import CaseChoiceModel, load_cases
 from safecase.ui.widgets.plain import PlainLabel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 CHART_WIDTH = 700
+RELOAD_DELAY_MS = 300  # ticking several cases in a row counts once
 
 
 class DetaineesModel(QAbstractTableModel):
@@ -74,8 +78,18 @@ class StatisticsDialog(QDialog):
         super().__init__(parent)
         self._executor = executor
         self._lang = lang
+        self._asked = 0
         self.setWindowTitle(self.tr("Statistics"))
         self.status = PlainLabel(self.tr("Counting…"), self)
+        self.cases = CaseChoiceModel(self)
+        self.cases_view = QListView(self)
+        self.cases_view.setModel(self.cases)
+        self.cases_view.setAccessibleName(self.tr("Cases to count over"))
+        self._reload_timer = QTimer(self)
+        self._reload_timer.setSingleShot(True)
+        self._reload_timer.setInterval(RELOAD_DELAY_MS)
+        self._reload_timer.timeout.connect(self.reload)
+        self.cases.itemChanged.connect(lambda _item: self._reload_timer.start())
         self.by_month = QCheckBox(self.tr("Detainees by month (not by year)"), self)
         self.by_month.toggled.connect(lambda _checked: self.reload())
         self.model = DetaineesModel(self)
@@ -89,19 +103,28 @@ class StatisticsDialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.charts)
         self.detainees_title = PlainLabel(self.tr("Estimated detainees per detention centre"), self)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.status)
-        layout.addWidget(scroll, 3)
-        layout.addWidget(self.detainees_title)
-        layout.addWidget(self.by_month)
-        layout.addWidget(self.table, 2)
-        self.resize(900, 860)
+        figures = QVBoxLayout()
+        figures.addWidget(self.status)
+        figures.addWidget(scroll, 3)
+        figures.addWidget(self.detainees_title)
+        figures.addWidget(self.by_month)
+        figures.addWidget(self.table, 2)
+        choice = QVBoxLayout()
+        choice.addWidget(PlainLabel(self.tr("Count over these cases (none ticked: the whole vault)"), self))
+        choice.addWidget(self.cases_view, 1)
+        layout = QHBoxLayout(self)
+        layout.addLayout(choice, 1)
+        layout.addLayout(figures, 3)
+        self.resize(1150, 860)
+        executor.submit(lambda c: load_cases(c, lang), on_success=self.cases.set_cases, owner=self)
 
     def reload(self) -> None:
-        lang, by_month = self._lang, self.by_month.isChecked()
+        lang, by_month, case_ids = self._lang, self.by_month.isChecked(), tuple(self.cases.checked_ids())
+        self._asked += 1
+        asked = self._asked
         self._executor.submit(
-            lambda context: vault_statistics(context.workspace.session, lang, by_month=by_month),
-            on_success=self._show,
+            lambda context: vault_statistics(context.workspace.session, lang, by_month=by_month, case_ids=case_ids),
+            on_success=lambda figures: self._show(figures, case_ids) if asked == self._asked else None,
             on_failure=self._on_failed,
             owner=self,
         )
@@ -110,8 +133,9 @@ class StatisticsDialog(QDialog):
         """On lock: nothing counted stays on screen."""
         self.model.set_figures(VaultStatistics(Statistics(), {}, ()))
         self._clear_charts()
+        self.cases.clear()
 
-    def _show(self, figures: VaultStatistics) -> None:
+    def _show(self, figures: VaultStatistics, case_ids: tuple[str, ...]) -> None:
         self._clear_charts()
         labels = labels_for(self._lang)
         charts = figures.charts
@@ -131,7 +155,10 @@ class StatisticsDialog(QDialog):
                 self.charts_layout.addWidget(picture)
         self.charts_layout.addStretch()
         self.model.set_figures(figures)
-        self.status.setText(self.tr("Counted over every record in this vault."))
+        if case_ids:
+            self.status.setText(self.tr("Counted over the %n case(s) ticked.", "", len(case_ids)))
+        else:
+            self.status.setText(self.tr("Counted over every record in this vault."))
 
     def _clear_charts(self) -> None:
         while self.charts_layout.count():
