@@ -1742,7 +1742,7 @@
 <context>
     <name>ReportRedactionMarker</name>
     <message numerus="yes">
-        <location filename="../../src/safecase/ui/editors/report_redaction.py" line="+100"/>
+        <location filename="../../src/safecase/ui/editors/report_redaction.py" line="+114"/>
         <source>%n marked passage(s) no longer fit the edited text: right-click to remove.</source>
         <translation>
             <numerusform>표시한 부분 %n곳이 수정된 글과 더 이상 맞지 않습니다. 오른쪽 클릭으로 지우세요.</numerusform>
@@ -1754,9 +1754,14 @@
         <translation>모든 보고서에서 제외됨</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+21"/>
         <source>Redact for reports…</source>
         <translation>보고서에서 가리기…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Redact for reports… (once the text on screen is saved)</source>
+        <translation>보고서에서 가리기… (화면의 글이 저장된 뒤에)</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -1769,12 +1774,7 @@
         <translation>더 이상 맞지 않는 가림 지우기 (%1번)</translation>
     </message>
     <message>
-        <location line="+35"/>
-        <source>Saving first: select the words again in a moment.</source>
-        <translation>먼저 저장하는 중입니다. 잠시 후 다시 선택하세요.</translation>
-    </message>
-    <message>
-        <location line="+7"/>
+        <location line="+56"/>
         <source>Redact for reports</source>
         <translation>보고서에서 가리기</translation>
     </message>
@@ -1789,7 +1789,7 @@
         <translation>이유 (선택, 보고서를 만드는 사람에게 보임):</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+32"/>
         <source>Marked: left out of every report.</source>
         <translation>표시함: 모든 보고서에서 제외됩니다.</translation>
     </message>

@@ -3,14 +3,19 @@ characters no font has."""
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import shutil
 import subprocess
+from collections import Counter
 from pathlib import Path
+from random import Random
 
 import pytest
 
 from safecase.errors import UsageError
 from safecase.services.reports.charts import MAX_BARS, months_or_years
+from safecase.services.reports.model import EventEntry, ReportContent
 from safecase.services.reports.render import render_pdf, render_report
 from tests.reports.render_sample import sample_report
 
@@ -63,3 +68,42 @@ def test_every_page_has_a_footer_and_every_section_a_bookmark_on_its_page(tmp_pa
         page_text = text.split("\f")[heading.page]
         assert heading.title in page_text
         assert 0 < heading.top < 842  # within an A4 page, in points from its top
+
+
+def _long_report(cases: int = 8) -> ReportContent:
+    """Cases whose every word is unique (W<case>x<n>, L<case>x<event>x<n>), long enough to break across pages in
+    the middle of text and of table cells."""
+    base = sample_report("en")
+    random = Random(7)
+    made = []
+    for i in range(cases):
+        events = tuple(
+            EventEntry(f"E{i}-{j}", "arrest", "2019-03", "Jilin", ("police",), ("P-X",), _words(f"L{i}x{j}x", random))
+            for j in range(random.randint(1, 5))
+        )
+        title = f"Case heading number {i:02d}"
+        made.append(dataclasses.replace(base.cases[0], title=title, summary=_words(f"W{i}x", random), events=events))
+    return dataclasses.replace(base, title="A long report " + "with a very long title " * 12, cases=tuple(made))
+
+
+def _words(prefix: str, random: Random) -> str:
+    return " ".join(f"{prefix}{k}" for k in range(random.randint(5, 300)))
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) is not installed")
+def test_a_long_report_breaks_pages_without_losing_or_repeating_a_line(tmp_path: Path) -> None:
+    content = _long_report()
+    rendered = render_report(content)
+    text = _text_of(rendered.pdf, tmp_path)
+    pages = text.split("\f")[:-1]
+    assert len(pages) >= 10
+    printed = Counter(re.findall(r"\b[WL]\d+x\d+(?:x\d+)?\b", text))
+    written = {w for case in content.cases for w in case.summary.split()}
+    written |= {w for case in content.cases for event in case.events for w in event.description.split()}
+    assert set(printed) == written  # nothing lost at a page break
+    assert [w for w, n in printed.items() if n > 1] == []  # nor printed twice (even hidden above a clip)
+    for heading in rendered.outline:
+        assert heading.title in " ".join(pages[heading.page].split()), heading
+    for number, page in enumerate(pages, start=1):  # the long title is cut to one line, beside the page number
+        assert page.count(f"Page {number} of {len(pages)}") == 1
+        assert "A long report with a very long title" in page

@@ -84,9 +84,12 @@ def test_selected_words_are_left_out_of_reports_and_shown_marked_until_removed(
     assert run(lambda c: c.workspace.records.show(case_id)).body["summary"] == DESCRIPTION  # the record is unchanged
 
     band = edit.extraSelections()[0]
-    edit.setTextCursor(QTextCursor(band.cursor))
+    inside_band = QTextCursor(band.cursor).selectionStart() + 3
     menu = QMenu()
-    marker.add_actions(menu, "summary")
+    marker.add_actions(menu, "summary", 0)  # a right-click outside the band offers no removal
+    assert not [action for action in menu.actions() if action.text().startswith("Stop redacting")]
+    menu = QMenu()
+    marker.add_actions(menu, "summary", inside_band)
     stop = [action for action in menu.actions() if action.text().startswith("Stop redacting")]
     assert len(stop) == 1
     stop[0].trigger()
@@ -129,3 +132,32 @@ def test_the_menu_offers_redaction_only_for_a_selection_in_a_saved_record(
 def test_qt_and_python_offsets_convert_both_ways(text: str, data: st.DataObject) -> None:
     position = data.draw(st.integers(0, len(text)))
     assert python_offset(text, utf16_offset(text, position)) == position
+
+
+def test_words_with_a_no_break_space_can_be_marked(
+    qtbot: QtBot, executor: DatabaseExecutor, add: Callable[..., RecordState], run: Run
+) -> None:
+    case = add(Kind.CASE, summary="Met Ri\u00a0Chol-min at the market.")  # the widget shows U+00A0 as a space
+    editor = create_editor(Kind.CASE, case.id, executor=executor, lang="en", clipboard=None)
+    qtbot.addWidget(editor)
+    qtbot.waitUntil(lambda: editor.state is not None, timeout=10_000)
+    select(summary_edit(editor), "Ri Chol-min")
+    selection = editor.redaction_marker.selection("summary")
+    assert selection is not None and selection.words == "Ri\u00a0Chol-min"
+    editor.redaction_marker.mark(selection)
+    qtbot.waitUntil(lambda: len(editor.redaction_marker.placed) == 1, timeout=10_000)
+    assert "Chol-min" not in report_text(run, case.id)
+
+
+def test_nothing_can_be_marked_while_the_screen_differs_from_the_saved_text(
+    qtbot: QtBot, executor: DatabaseExecutor, add: Callable[..., RecordState]
+) -> None:
+    editor = open_case(qtbot, executor, add)
+    marker, edit = editor.redaction_marker, summary_edit(editor)
+    edit.setPlainText("New words first. " + edit.toPlainText())  # typed, not saved yet
+    select(edit, SECRET)
+    assert marker.selection("summary") is None
+    menu = QMenu()
+    marker.add_actions(menu, "summary")
+    redact = [action for action in menu.actions() if action.text().startswith("Redact for reports")]
+    assert len(redact) == 1 and not redact[0].isEnabled() and "saved" in redact[0].text()

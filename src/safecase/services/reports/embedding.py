@@ -63,7 +63,8 @@ def _add_outline(writer: IncrementalPdfFileWriter, outline: Sequence[Heading]) -
     entries, refs = [], []
     for heading in outline:
         page_ref, _resources = writer.find_page_for_modification(heading.page)
-        destination = [page_ref, NameObject("/XYZ"), NullObject(), FloatObject(page_height - heading.top), NullObject()]
+        top = FloatObject(page_height - heading.top)  # PDF pages count up from the bottom
+        destination = [page_ref, NameObject("/XYZ"), FloatObject(0), top, NullObject()]
         entry = DictionaryObject(
             {
                 NameObject("/Title"): pdf_string(heading.title),

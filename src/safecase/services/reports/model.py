@@ -30,7 +30,8 @@ class Redaction:
     """Something left out or generalised, and why: shown to the coordinator before signing, never in the PDF.
 
     Codes rather than sentences, so the wizard can say it in its own language (``redaction_notes`` says it in
-    English for the command line). Never holds the data that was left out."""
+    English for the command line). Never holds the data that was left out; a manual span's ``detail`` is the note the
+    user typed when marking it, shown back to the coordinator and never printed."""
 
     record_id: str
     item: LeftOut

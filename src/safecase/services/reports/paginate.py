@@ -16,11 +16,12 @@ from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, 
 
 LAYOUT_DPI = 96
 POINTS_PER_INCH = 72
-FOOTER_HEIGHT = 28  # layout pixels kept free at the bottom of each page for the footer
+MARGIN_MM = 18
+FOOTER_GAP = 10  # layout pixels between the text area and the footer, in the bottom margin
 PAGE_LAYOUT = QPageLayout(
-    QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait, QMarginsF(18, 18, 18, 18),
+    QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0),
     QPageLayout.Unit.Millimeter,
-)  # fmt: skip
+)  # fmt: skip  # the margins are the document's own (see paginate), so the painter covers the whole page
 
 
 @dataclass(frozen=True)
@@ -42,40 +43,55 @@ def layout_device() -> QImage:
     return device
 
 
-def page_body_size() -> QSizeF:
-    """The area a page's text takes, in layout pixels (the footer's band excluded)."""
-    rect = PAGE_LAYOUT.paintRect(QPageLayout.Unit.Point)
+def margin() -> float:
+    """The page margin in layout pixels."""
+    return MARGIN_MM / 25.4 * LAYOUT_DPI
+
+
+def page_size() -> QSizeF:
+    """A whole page in layout pixels."""
+    rect = PAGE_LAYOUT.fullRect(QPageLayout.Unit.Point)
     to_pixels = LAYOUT_DPI / POINTS_PER_INCH
-    return QSizeF(rect.width() * to_pixels, rect.height() * to_pixels - FOOTER_HEIGHT)
+    return QSizeF(rect.width() * to_pixels, rect.height() * to_pixels)
+
+
+def text_width() -> float:
+    return page_size().width() - 2 * margin()
 
 
 def paginate(document: QTextDocument, device: QImage) -> None:
+    """Lay ``document`` out on whole pages with the margins as its root frame's: Qt then keeps every page's top and
+    bottom margin free, so no line straddles two pages (and none is painted, clipped, on both)."""
     document.documentLayout().setPaintDevice(device)
-    document.setPageSize(page_body_size())
+    frame = document.rootFrame().frameFormat()
+    for set_margin in (frame.setLeftMargin, frame.setRightMargin, frame.setTopMargin, frame.setBottomMargin):
+        set_margin(margin())
+    document.rootFrame().setFrameFormat(frame)
+    document.setPageSize(page_size())
 
 
 def headings(document: QTextDocument, max_level: int = 2) -> list[Heading]:
     """Every heading of level 1 to ``max_level`` in a paginated document, with its page."""
     page_height = document.pageSize().height()
-    top_margin = PAGE_LAYOUT.paintRect(QPageLayout.Unit.Point).top()
     to_points = POINTS_PER_INCH / LAYOUT_DPI
     found = []
     block = document.begin()
     while block.isValid():
         level = block.blockFormat().headingLevel()
-        if 1 <= level <= max_level and block.text().strip():
-            top = document.documentLayout().blockBoundingRect(block).top()
-            page = int(top // page_height)
-            found.append(
-                Heading(block.text().strip(), level, page, top_margin + (top - page * page_height) * to_points)
-            )
+        title = " ".join(block.text().split())  # a line break (U+2028) in a title would break a bookmark's line
+        if 1 <= level <= max_level and title and block.layout().lineCount():
+            # Where the first line is, not the block: the block's top margin stays behind when Qt moves the line
+            # to the next page; the pixel allows for a page height that is not a whole number.
+            top = document.documentLayout().blockBoundingRect(block).top() + block.layout().lineAt(0).y()
+            page = int((top + 1) // page_height)
+            found.append(Heading(title, level, page, (top - page * page_height) * to_points))
         block = block.next()
     return found
 
 
 def paint(document: QTextDocument, writer: QPdfWriter, footers: list[QTextDocument]) -> None:
     """Paint a paginated ``document`` onto ``writer`` (whose page layout is PAGE_LAYOUT), page by page, each with
-    its footer (``footers[i]`` for page ``i``, laid out against the same device)."""
+    its footer (``footers[i]`` for page ``i``, laid out against the same device) in the bottom margin."""
     page = document.pageSize()
     scale = writer.resolution() / LAYOUT_DPI
     painter = QPainter(writer)
@@ -89,7 +105,7 @@ def paint(document: QTextDocument, writer: QPdfWriter, footers: list[QTextDocume
             painter.translate(0, -index * page.height())
             document.drawContents(painter, QRectF(0, index * page.height(), page.width(), page.height()))
             painter.restore()
-            painter.translate(0, page.height() + FOOTER_HEIGHT - footers[index].size().height())
+            painter.translate(margin(), page.height() - margin() + FOOTER_GAP)
             footers[index].drawContents(painter)
             painter.restore()
     finally:

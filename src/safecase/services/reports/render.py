@@ -14,8 +14,17 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QUrl
-from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QImage, QPdfWriter, QRawFont, QTextDocument
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QUrl
+from PySide6.QtGui import (
+    QFont,
+    QFontDatabase,
+    QFontMetricsF,
+    QGuiApplication,
+    QImage,
+    QPdfWriter,
+    QRawFont,
+    QTextDocument,
+)
 
 from safecase.errors import UsageError
 from safecase.services.reports.charts import bar_chart, months_or_years
@@ -26,9 +35,9 @@ from safecase.services.reports.paginate import (
     Heading,
     headings,
     layout_device,
-    page_body_size,
     paginate,
     paint,
+    text_width,
 )
 
 # Latin text (and the spaces between Korean words) comes from the first family: some Korean fonts map the space to
@@ -137,14 +146,19 @@ def render_report(content: ReportContent) -> RenderedReport:
 
 
 def _footer(title: str, page_text: str, device: QImage) -> QTextDocument:
+    """One line: the title (cut to fit, a long case title must not run into the page's text) and the page number."""
+    font = body_font(7.5)
+    room = text_width() * 0.75
+    metrics = QFontMetricsF(font, device)
+    shown_title = metrics.elidedText(" ".join(title.split()), Qt.TextElideMode.ElideRight, room)
     footer = QTextDocument()
-    footer.setDefaultFont(body_font(7.5))
+    footer.setDefaultFont(font)
     footer.setDocumentMargin(0)
     footer.documentLayout().setPaintDevice(device)
-    footer.setTextWidth(page_body_size().width())
+    footer.setTextWidth(text_width())
     footer.setHtml(
         "<table width='100%' cellspacing='0' cellpadding='0' style='color:#555555'><tr>"
-        f"<td>{_e(title)}</td><td align='right'>{_e(page_text)}</td></tr></table>"
+        f"<td>{_e(shown_title)}</td><td align='right'>{_e(page_text)}</td></tr></table>"
     )
     return footer
 

@@ -3,8 +3,9 @@
 Right-click selected words in a text field: "Redact for reports…" asks for an optional reason and marks them
 (``services.reports.redaction``); the record itself is not changed. Marked words are shown on a dark band in
 multi-line fields, and right-clicking inside one offers to stop redacting it. Spans are always marked on the
-saved version the user is looking at: with unsaved changes the action waits for the save, and the service refuses
-a selection whose words or version no longer match.
+saved version the user is looking at: while the field on screen differs from the saved text (unsaved typing, a
+restored draft) the action is off and no band is drawn, and the service refuses a selection whose words or
+version no longer match what is stored.
 """
 
 from __future__ import annotations
@@ -27,8 +28,12 @@ Placed = tuple[list[PlacedSpan], list[ManualSpan]]
 
 @dataclass(frozen=True)
 class Selection:
+    """Selected words, in the stored text of the version on screen."""
+
+    record_id: str
+    revision: str
     field: str
-    start: int  # in Python characters (code points) of the field's text
+    start: int  # in Python characters (code points) of the field's stored text
     end: int
     words: str
 
@@ -41,6 +46,14 @@ def python_offset(text: str, utf16_position: int) -> int:
 
 def utf16_offset(text: str, python_position: int) -> int:
     return len(text[:python_position].encode("utf-16-le")) // 2
+
+
+def as_shown(stored: str, edit: QPlainTextEdit | QLineEdit) -> str:
+    """Stored text as the widget gives it back: QPlainTextEdit returns a no-break space as a space and line or
+    paragraph separators as line breaks (one character for one, so offsets stay the same)."""
+    if isinstance(edit, QLineEdit):
+        return stored
+    return stored.replace("\u00a0", " ").replace("\u2028", "\n").replace("\u2029", "\n")
 
 
 def _load_spans(context: TaskContext, record_id: str) -> Placed:
@@ -93,7 +106,8 @@ class ReportRedactionMarker(QObject):
         self.placed, self.stale = placed
         for name, edit in self._edits.items():
             if isinstance(edit, QPlainTextEdit):
-                edit.setExtraSelections([self._band(edit, s) for s in self.placed if s.span.field == name])
+                shown = self.in_step(name)  # offsets in the stored text only fit the widget's text if they agree
+                edit.setExtraSelections([self._band(edit, s) for s in self.placed if s.span.field == name and shown])
         if self.stale:
             stale = len(self.stale)
             self.status.emit(
@@ -122,17 +136,22 @@ class ReportRedactionMarker(QObject):
         menu = edit.createStandardContextMenu()
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.addSeparator()
-        self.add_actions(menu, name)
+        at = edit.cursorForPosition(point).position() if isinstance(edit, QPlainTextEdit) else None
+        self.add_actions(menu, name, at)
         menu.popup(edit.mapToGlobal(point))
 
-    def add_actions(self, menu: QMenu, name: str) -> None:
-        """The redaction entries for a right-click in field ``name`` (public for tests)."""
-        selection = self.selection(name)
-        redact = menu.addAction(self.tr("Redact for reports…"))
-        redact.setEnabled(selection is not None and self._saved_state() is not None)
+    def add_actions(self, menu: QMenu, name: str, clicked_at: int | None = None) -> None:
+        """The redaction entries for a right-click in field ``name`` at Qt position ``clicked_at`` (public for
+        tests): mark the selected words, stop redacting a span under the click, remove a stale span."""
+        if self.in_step(name):
+            redact = menu.addAction(self.tr("Redact for reports…"))
+            redact.setEnabled(self.selection(name) is not None)
+        else:
+            redact = menu.addAction(self.tr("Redact for reports… (once the text on screen is saved)"))
+            redact.setEnabled(False)
         redact.triggered.connect(lambda: self._ask_reason(name))
         text = self._text(name)
-        for placed in self._spans_under_cursor(name):
+        for placed in self._spans_at(name, clicked_at):
             words = _short(text[placed.start : placed.end])
             remove = menu.addAction(self.tr("Stop redacting “%1”").replace("%1", words))
             remove.triggered.connect(lambda _checked=False, span_id=placed.span.id: self.remove(span_id))
@@ -142,39 +161,53 @@ class ReportRedactionMarker(QObject):
                 stale = menu.addAction(label)
                 stale.triggered.connect(lambda _checked=False, span_id=span.id: self.remove(span_id))
 
+    def in_step(self, name: str) -> bool:
+        """True when the field on screen holds exactly the saved text (no unsaved typing, no restored draft, nothing
+        the save cleaned up differently): only then do offsets on screen and in the vault agree."""
+        state = self._saved_state()
+        if state is None or self._has_unsaved_changes():
+            return False
+        stored = state.body.get(name)
+        return as_shown(stored if isinstance(stored, str) else "", self._edits[name]) == self._text(name)
+
     def _text(self, name: str) -> str:
         edit = self._edits[name]
         return edit.toPlainText() if isinstance(edit, QPlainTextEdit) else edit.text()
 
     def selection(self, name: str) -> Selection | None:
+        """The words selected in field ``name``, taken from the saved text (None if nothing is selected or the
+        screen and the saved text differ)."""
+        state = self._saved_state()
+        if state is None or not self.in_step(name):
+            return None
         edit = self._edits[name]
         if isinstance(edit, QPlainTextEdit):
-            text, cursor = edit.toPlainText(), edit.textCursor()
+            cursor = edit.textCursor()
             first, last = cursor.selectionStart(), cursor.selectionEnd()
         else:
-            text, first = edit.text(), edit.selectionStart()
+            first = edit.selectionStart()
             last = first + len(edit.selectedText().encode("utf-16-le")) // 2 if first >= 0 else -1
         if first < 0 or last <= first:
             return None
+        text = self._text(name)
         start, end = python_offset(text, first), python_offset(text, last)
-        words = text[start:end]
-        return Selection(name, start, end, words) if words.strip() else None
+        words = str(state.body[name])[start:end]
+        return Selection(state.id, state.revision, name, start, end, words) if words.strip() else None
 
-    def _spans_under_cursor(self, name: str) -> list[PlacedSpan]:
-        """The spans at the text cursor (a one-line field: all of its spans, having no band to point at)."""
+    def _spans_at(self, name: str, clicked_at: int | None) -> list[PlacedSpan]:
+        """The spans under a click (a one-line field: all of its spans, having no band to point at)."""
         edit = self._edits[name]
         in_field = [placed for placed in self.placed if placed.span.field == name]
         if not isinstance(edit, QPlainTextEdit):
             return in_field
-        at = python_offset(edit.toPlainText(), edit.textCursor().position())
+        if clicked_at is None or not self.in_step(name):
+            return []
+        at = python_offset(edit.toPlainText(), clicked_at)
         return [placed for placed in in_field if placed.start <= at <= placed.end]
 
     # -- marking and removing -----------------------------------------------------------------------------------
 
     def _ask_reason(self, name: str) -> None:
-        if self._has_unsaved_changes():
-            self.status.emit(self.tr("Saving first: select the words again in a moment."))
-            return
         selection = self.selection(name)
         if selection is None:
             return
@@ -190,14 +223,11 @@ class ReportRedactionMarker(QObject):
         dialog.open()
 
     def mark(self, selection: Selection, reason: str = "") -> None:
-        state = self._saved_state()
-        if state is None:
-            return
-        record_id, seen = state.id, (state.revision, selection.words)
+        seen = (selection.revision, selection.words)
 
         def mark_span(context: TaskContext) -> ManualSpan:
             service = RedactionService(context.workspace.session)
-            return service.mark(record_id, selection.field, selection.start, selection.end, reason, seen=seen)
+            return service.mark(selection.record_id, selection.field, selection.start, selection.end, reason, seen=seen)
 
         self._executor.submit(
             mark_span, on_success=lambda _span: self._on_marked(selection.field), on_failure=self._on_failed, owner=self
