@@ -18,26 +18,27 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 # packaging/ is on the path from here on (this script runs from a checkout).
 from safecase_release import sbom
-from safecase_release.locks import LockFileError, read_lock
+from safecase_release.locks import LockFileError, pins_for_here, read_lock
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def write_sbom(output: Path, *, lock: Path, build_lock: Path | None, python_version: str | None) -> None:
-    runtime = read_lock(lock)
+def write_sbom(
+    output: Path, *, lock: Path, build_lock: Path | None, python_version: str | None, epoch: int | None
+) -> None:
+    runtime = pins_for_here(read_lock(lock))  # what this system's build contains
     bundled = []
     if build_lock is not None:
         build = read_lock(build_lock)
         if "pyinstaller" not in build:
             raise LockFileError(f"{build_lock.name}: no pyinstaller pin")
         bundled.append(build["pyinstaller"])
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
     bom = sbom.build_sbom(
         sbom.read_project(ROOT / "pyproject.toml"),
         runtime,
         bundled=bundled,
         python_version=python_version,
-        source_date_epoch=int(epoch) if epoch else None,
+        source_date_epoch=epoch,
     )
     output.write_text(sbom.render(bom), encoding="utf-8")
 
@@ -53,13 +54,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     try:
-        if os.environ.get("SOURCE_DATE_EPOCH", "0").strip().isdigit() is False:
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+        if epoch and not epoch.isdigit():
             raise ValueError("SOURCE_DATE_EPOCH must be a whole number of seconds")
         write_sbom(
             args.output,
             lock=args.lock,
             build_lock=ROOT / "requirements" / "lock-build.txt" if args.packaged else None,
             python_version=platform.python_version() if args.packaged else None,
+            epoch=int(epoch) if epoch else None,
         )
     except (OSError, ValueError) as error:
         print(f"sbom: {error}", file=sys.stderr)

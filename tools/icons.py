@@ -64,7 +64,8 @@ def render_png(svg: Path, size: int) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, b"PNG"):
+    # PySide6 6.11 takes the format as str at run time; its type stubs say bytes.
+    if not image.save(buffer, "PNG"):  # type: ignore[call-overload]
         raise ValueError(f"could not encode a {size} px PNG")
     return bytes(data.data())
 

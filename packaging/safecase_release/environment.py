@@ -9,7 +9,7 @@ import subprocess
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from safecase_release.locks import Pin, normalise, read_lock
+from safecase_release.locks import Pin, normalise, pins_for_here, read_lock
 
 NOT_LOCKED_BUT_ALLOWED = frozenset({"pip", "safecase"})  # the installer itself; the project, if installed
 
@@ -42,7 +42,7 @@ def lock_differences(pins: Mapping[str, Pin], installed: Mapping[str, str]) -> l
 
 
 def check_matches_lock(lock: Path) -> None:
-    differences = lock_differences(read_lock(lock), installed_versions())
+    differences = lock_differences(pins_for_here(read_lock(lock)), installed_versions())
     if differences:
         shown = "; ".join(differences[:4]) + ("; ..." if len(differences) > 4 else "")
         raise BuildError(

@@ -28,6 +28,15 @@ class Pin:
     def direct(self) -> bool:
         return PROJECT in self.via
 
+    def applies_here(self) -> bool:
+        """Whether pip installs this pin on the running Python and system (its marker, e.g. ``sys_platform ==
+        'win32'``, holds). Needs the ``packaging`` library, which every environment made from these locks has."""
+        if self.marker is None:
+            return True
+        from packaging.markers import Marker
+
+        return Marker(self.marker).evaluate()
+
 
 def normalise(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
@@ -117,3 +126,8 @@ def _via_name(text: str) -> str:
 
 def read_lock(path: Path) -> dict[str, Pin]:
     return parse_lock(path.read_text(encoding="utf-8"), source=path.name)
+
+
+def pins_for_here(pins: dict[str, Pin]) -> dict[str, Pin]:
+    """The pins pip installs on this system (a universal lock also holds other systems' packages)."""
+    return {name: pin for name, pin in pins.items() if pin.applies_here()}
