@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ctypes
 import shutil
 import subprocess
 import sys
 import uuid
 from collections.abc import Callable, Iterator
+from ctypes import wintypes
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
@@ -32,6 +34,16 @@ from safecase.ui.protection.screen_lock import (
     screen_lock_listener_for_platform,
 )
 from safecase.ui.protection.window_privacy import exclude_from_capture, hide_all_windows
+from safecase.ui.protection.windows_session import (
+    PBT_APMSUSPEND,
+    WM_POWERBROADCAST,
+    WM_WTSSESSION_CHANGE,
+    WTS_CONSOLE_DISCONNECT,
+    WTS_REMOTE_DISCONNECT,
+    WTS_SESSION_LOCK,
+    SessionMessageFilter,
+    WindowsSessionListener,
+)
 
 TIMEOUT_MS = 60_000
 DBUS_WAIT_MS = 5_000
@@ -450,13 +462,57 @@ def test_dbus_listener_ignores_unlock_and_wake(
     with qtbot.assertNotEmitted(started_dbus_listener.session_locked, wait=300):
         send_signal(sender_bus, "/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver", "ActiveChanged", False)
         send_signal(sender_bus, LOGIN1_PATH, LOGIN1_MANAGER, "PrepareForSleep", False)
+        # PySide sends [] as "av", not logind's "as": such a message is not delivered (and must not crash us).
+        session = "/org/freedesktop/login1/session/_32"
+        properties = "org.freedesktop.DBus.Properties"
+        send_signal(sender_bus, session, properties, "PropertiesChanged", LOGIN1_SESSION, {"Active": False}, [])
+
+
+def emit_session_properties(bus: QDBusConnection, address: str, changed: dict[str, bool]) -> None:
+    """PropertiesChanged of a login1 session with logind's exact signature (sa{sv}as), as busctl sends it (PySide
+    cannot write an empty string array); from a connection that owns the login1 name, as logind's would."""
+    busctl = shutil.which("busctl")
+    if busctl is None:
+        pytest.skip("busctl (systemd) is not installed")
+    pairs = [part for key, value in changed.items() for part in (key, "b", "true" if value else "false")]
+    command = [busctl, f"--address={address}", "emit", "/org/freedesktop/login1/session/_32"]
+    command += ["org.freedesktop.DBus.Properties", "PropertiesChanged", "sa{sv}as", LOGIN1_SESSION]
+    subprocess.run([*command, str(len(changed)), *pairs, "0"], check=True, capture_output=True)
+    round_trip(bus)
+
+
+@pytest.mark.parametrize(
+    ("changed", "locks"), [({"Active": False}, True), ({"Active": True}, False), ({"IdleHint": True}, False)]
+)
+def test_dbus_listener_locks_when_the_user_is_switched_away(
+    qtbot: QtBot,
+    private_bus_address: str,
+    bus_pair: tuple[QDBusConnection, QDBusConnection],
+    started_dbus_listener: DBusScreenLockListener,
+    changed: dict[str, bool],
+    locks: bool,
+) -> None:
+    listener_bus, _ = bus_pair
+    # busctl's connection does not own the login1 name, so listen here for that sender's path without one.
+    listener = DBusScreenLockListener(listener_bus, listener_bus, login1_service="")
+    listener.start()
+    round_trip(listener_bus)
+    try:
+        if locks:
+            with qtbot.waitSignal(listener.session_locked, timeout=DBUS_WAIT_MS):
+                emit_session_properties(listener_bus, private_bus_address, changed)
+        else:
+            with qtbot.assertNotEmitted(listener.session_locked, wait=300):
+                emit_session_properties(listener_bus, private_bus_address, changed)
+    finally:
+        listener.stop()
 
 
 def test_stopped_dbus_listener_hears_nothing(
     qtbot: QtBot, bus_pair: tuple[QDBusConnection, QDBusConnection], started_dbus_listener: DBusScreenLockListener
 ) -> None:
     _, sender_bus = bus_pair
-    assert started_dbus_listener.subscription_count == 4
+    assert started_dbus_listener.subscription_count == 5
     started_dbus_listener.stop()
     assert started_dbus_listener.subscription_count == 0
     with qtbot.assertNotEmitted(started_dbus_listener.session_locked, wait=300):
@@ -511,3 +567,36 @@ def test_capture_exclusion_sees_every_window_shown(
         assert dialog in excluded
     finally:
         qapp.removeEventFilter(exclusion)
+
+
+# --- Windows session messages (decoded on every platform) -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("message", "wparam", "locks"),
+    [
+        (WM_WTSSESSION_CHANGE, WTS_SESSION_LOCK, True),
+        (WM_WTSSESSION_CHANGE, WTS_CONSOLE_DISCONNECT, True),
+        (WM_WTSSESSION_CHANGE, WTS_REMOTE_DISCONNECT, True),
+        (WM_POWERBROADCAST, PBT_APMSUSPEND, True),
+        (WM_WTSSESSION_CHANGE, 0x8, False),  # WTS_SESSION_UNLOCK
+        (WM_POWERBROADCAST, 0x12, False),  # PBT_APMRESUMEAUTOMATIC
+        (0x0010, WTS_SESSION_LOCK, False),  # WM_CLOSE with a look-alike parameter
+    ],
+)
+def test_windows_messages_that_lock(qtbot: QtBot, message: int, wparam: int, locks: bool) -> None:
+    fired: list[bool] = []
+    message_filter = SessionMessageFilter(lambda: fired.append(True))
+    native = wintypes.MSG()
+    native.message, native.wParam = message, wparam
+    assert message_filter.nativeEventFilter(b"windows_generic_MSG", ctypes.addressof(native)) == (False, 0)
+    assert message_filter.nativeEventFilter(b"xcb_generic_event_t", ctypes.addressof(native)) == (False, 0)
+    qtbot.wait(50)  # the lock is queued, not run inside the native dispatch
+    assert fired == ([True] if locks else [])
+
+
+def test_the_windows_listener_filters_only_while_started(qtbot: QtBot, qapp: QApplication) -> None:
+    listener = WindowsSessionListener()
+    listener.start()
+    listener.stop()
+    listener.stop()  # twice is harmless

@@ -27,7 +27,7 @@ from safecase.crypto.encoding import (
     length_prefixed,
     parse_json,
 )
-from safecase.errors import IntegrityError, UsageError
+from safecase.errors import IntegrityError, UsageError, VaultStateError
 
 _FINGERPRINT_LABEL = b"safecase identity fingerprint v1"
 _PRIVATE_FORMAT = "safecase-identity"
@@ -105,38 +105,57 @@ class PublicIdentity:
 class Identity:
     """A vault's own identity, with its private keys. The repr never shows them."""
 
-    __slots__ = ("_age_identity", "_signing_key")
+    __slots__ = ("_age_identity", "_public", "_signing_key")
 
     def __init__(self, signing_key: Ed25519PrivateKey, age_identity: Any) -> None:
-        self._signing_key = signing_key
-        self._age_identity = age_identity  # pyrage.x25519.Identity (pyrage ships no type hints)
+        self._signing_key: Ed25519PrivateKey | None = signing_key
+        self._age_identity: Any = age_identity  # pyrage.x25519.Identity (pyrage ships no type hints)
+        self._public = PublicIdentity(
+            ed25519_public_bytes=signing_key.public_key().public_bytes_raw(),
+            age_recipient=str(age_identity.to_public()),
+        )  # public halves: still known once the private keys are forgotten
 
     @classmethod
     def generate(cls) -> Identity:
         return cls(Ed25519PrivateKey.generate(), pyrage.x25519.Identity.generate())
 
     def __repr__(self) -> str:
-        return f"Identity(public={self.public()!r})"
+        return f"Identity(public={self._public!r}{', forgotten' if self.forgotten else ''})"
+
+    def forget(self) -> None:
+        """Drop the private keys (when the vault locks). Python cannot overwrite them itself; the objects holding
+        them are freed once nothing else refers to them, and both libraries clear a private key when it is freed
+        (OpenSSL for Ed25519, the age crate's zeroize-on-drop for X25519). Signing or decrypting later raises
+        VaultStateError; the public halves stay known."""
+        self._signing_key = None
+        self._age_identity = None
+
+    @property
+    def forgotten(self) -> bool:
+        return self._signing_key is None
 
     @property
     def age_identity(self) -> Any:
         """The pyrage X25519 identity, for decrypting age files (evidence blobs, bundles)."""
+        self._signer()
         return self._age_identity
 
     @property
     def public_key_bytes(self) -> bytes:
         """The raw Ed25519 public key (what the audit chain records beside each signed checkpoint)."""
-        return self._signing_key.public_key().public_bytes_raw()
+        return self._public.ed25519_public_bytes
 
     def public(self) -> PublicIdentity:
-        return PublicIdentity(
-            ed25519_public_bytes=self.public_key_bytes,
-            age_recipient=str(self._age_identity.to_public()),
-        )
+        return self._public
 
     def sign(self, data: bytes) -> bytes:
         """A 64-byte Ed25519 signature over `data`."""
-        return self._signing_key.sign(data)
+        return self._signer().sign(data)
+
+    def _signer(self) -> Ed25519PrivateKey:
+        if self._signing_key is None:
+            raise VaultStateError("The vault is locked: unlock it again to use its keys.")
+        return self._signing_key
 
     def to_private_json(self) -> str:
         """The private keys as canonical JSON, for storage INSIDE the encrypted database only.
@@ -147,8 +166,8 @@ class Identity:
             {
                 "format": _PRIVATE_FORMAT,
                 "version": _PRIVATE_VERSION,
-                "ed25519_private_key": b64encode(self._signing_key.private_bytes_raw()),
-                "age_identity": str(self._age_identity),
+                "ed25519_private_key": b64encode(self._signer().private_bytes_raw()),
+                "age_identity": str(self.age_identity),
             }
         ).decode("ascii")
 

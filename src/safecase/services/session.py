@@ -99,7 +99,8 @@ class VaultSession:
         return load_identity(self.db)
 
     def close(self) -> None:
-        """Sign the audit tip, close the database, wipe keys. Safe to call twice."""
+        """Sign the audit tip, close the database, wipe the master key and drop the identity's keys. Safe to call
+        twice."""
         try:
             if self.db.is_open and self.audit.needs_checkpoint(force=True):
                 with self.db.transaction():
@@ -112,6 +113,8 @@ class VaultSession:
             if self.db.is_open:
                 self.db.close()
             self.master_key.wipe()
+            self.blobs.forget()
+            self.identity.forget()
 
     def __enter__(self) -> VaultSession:
         return self

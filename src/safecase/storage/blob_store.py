@@ -155,7 +155,13 @@ class BlobStore:
     @property
     def identity(self) -> Any:
         """The vault's pyrage X25519 identity, for readers that decrypt blobs themselves."""
+        if self._identity is None:
+            raise VaultStateError("The vault is locked: unlock it again to read evidence files.")
         return self._identity
+
+    def forget(self) -> None:
+        """Drop the reference to the identity (when the vault locks); encrypting still works, decrypting raises."""
+        self._identity = None
 
     def path(self, name: str) -> Path:
         return self._folder / _check_name(name)
@@ -177,13 +183,13 @@ class BlobStore:
         return result
 
     def decrypt_bytes(self, data: bytes) -> bytes:
-        result: bytes = pyrage.decrypt(data, [self._identity])
+        result: bytes = pyrage.decrypt(data, [self.identity])
         return result
 
     def decrypt_to(self, name: str, writer: Writer) -> None:
         """Stream the plaintext of blob ``name`` into ``writer``; DecryptionFailed if it was altered."""
         with self.open_encrypted(name) as handle:
-            decrypt_stream(handle, writer, self._identity)
+            decrypt_stream(handle, writer, self.identity)
 
     @contextlib.contextmanager
     def open_encrypted(self, name: str) -> Iterator[BinaryIO]:

@@ -4,18 +4,19 @@ Strategies: `DBusScreenLockListener` on Linux, `NullScreenLockListener` where no
 not care), `FakeScreenLockListener` for tests. The Linux listener subscribes to:
 - session bus: `org.freedesktop.ScreenSaver.ActiveChanged(b)` (KDE, Xfce, Cinnamon, MATE via their screensavers)
   and `org.gnome.ScreenSaver.ActiveChanged(b)` (GNOME Shell), from any sender and path;
-- system bus: `org.freedesktop.login1.Manager.PrepareForSleep(b)` and `org.freedesktop.login1.Session.Lock` on our
-  own session (`loginctl lock-session(s)`, desktops that lock through logind). If our session cannot be found,
-  `Lock` of any session counts: locking when another session locks is harmless, missing a lock is not.
-A user switch is seen only through the screensaver, which GNOME and KDE activate when switching.
+- system bus: `org.freedesktop.login1.Manager.PrepareForSleep(b)`, `org.freedesktop.login1.Session.Lock` on our
+  own session (`loginctl lock-session(s)`, desktops that lock through logind), and that session's
+  `PropertiesChanged` with `Active` false (another user's session was switched to on our seat). If our session
+  cannot be found, these count for any session: locking when another session locks is harmless, missing a lock
+  is not.
 Any process on the session bus can send such a signal; the worst it can do is lock the vault early.
 Each subscription that fails (no bus, as in CI) is logged at debug level and then never fires.
 
-Not implemented yet: Windows would need WTSRegisterSessionNotification (WM_WTSSESSION_CHANGE with WTS_SESSION_LOCK)
-and WM_POWERBROADCAST/PBT_APMSUSPEND through a native event filter; macOS would need NSWorkspace notifications
-(`NSWorkspaceWillSleepNotification`, `NSWorkspaceScreensDidSleepNotification`,
-`NSWorkspaceSessionDidResignActiveNotification`) and the distributed `com.apple.screenIsLocked`, which need
-pyobjc. Both platforms get the Null listener until then; the idle lock still applies there.
+Windows has its own listener (`windows_session.py`: session lock, disconnect and suspend messages). macOS would
+need NSWorkspace notifications (`NSWorkspaceWillSleepNotification`, `NSWorkspaceScreensDidSleepNotification`,
+`NSWorkspaceSessionDidResignActiveNotification`) and the distributed `com.apple.screenIsLocked`, which need an
+Objective-C observer object (pyobjc, not a dependency): macOS gets the Null listener, and the idle lock and the
+Hide & lock shortcut still apply there.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ LOGIN1_SERVICE = "org.freedesktop.login1"
 LOGIN1_PATH = "/org/freedesktop/login1"
 LOGIN1_MANAGER = "org.freedesktop.login1.Manager"
 LOGIN1_SESSION = "org.freedesktop.login1.Session"
+PROPERTIES_INTERFACE = "org.freedesktop.DBus.Properties"
 SCREENSAVER_INTERFACES = ("org.freedesktop.ScreenSaver", "org.gnome.ScreenSaver")
 SESSION_LOOKUP_TIMEOUT_MS = 500
 
@@ -88,12 +90,16 @@ class DBusScreenLockListener(ScreenLockListener):
         session_bus: QDBusConnection | None = None,
         system_bus: QDBusConnection | None = None,
         parent: QObject | None = None,
+        *,
+        login1_service: str = LOGIN1_SERVICE,
     ) -> None:
+        """``login1_service``: the bus name whose login1 signals count ("" for any sender, as tests need)."""
         super().__init__(parent)
         self._session_bus = session_bus
         self._system_bus = system_bus
-        # (bus, service, path, interface, signal name, slot) of each live subscription, to undo them in stop().
-        self._subscriptions: list[tuple[QDBusConnection, str, str, str, str, bytes]] = []
+        self._login1 = login1_service
+        # (bus, service, path, interface, signal name, signature, slot) of each live subscription, for stop().
+        self._subscriptions: list[tuple[QDBusConnection, str, str, str, str, str, bytes]] = []
 
     @property
     def subscription_count(self) -> int:
@@ -113,7 +119,7 @@ class DBusScreenLockListener(ScreenLockListener):
             self._subscribe(session_bus, "", "", interface, "ActiveChanged", "_on_screensaver_active_changed(bool)")
         self._subscribe(
             system_bus,
-            LOGIN1_SERVICE,
+            self._login1,
             LOGIN1_PATH,
             LOGIN1_MANAGER,
             "PrepareForSleep",
@@ -121,23 +127,50 @@ class DBusScreenLockListener(ScreenLockListener):
         )
         if system_bus.isConnected():
             session_path = _own_login1_session_path(system_bus)
+            self._subscribe(system_bus, self._login1, session_path, LOGIN1_SESSION, "Lock", "_on_login1_session_lock()")
             self._subscribe(
-                system_bus, LOGIN1_SERVICE, session_path, LOGIN1_SESSION, "Lock", "_on_login1_session_lock()"
+                system_bus,
+                self._login1,
+                session_path,
+                PROPERTIES_INTERFACE,
+                "PropertiesChanged",
+                "_on_login1_session_properties_changed(QString,QVariantMap,QStringList)",
+                signature="sa{sv}as",  # anything else is not delivered (Qt would abort demarshalling it)
             )
 
     def stop(self) -> None:
-        for bus, service, path, interface, name, slot in self._subscriptions:
-            bus.disconnect(service, path, interface, name, self, slot)
+        for bus, service, path, interface, name, signature, slot in self._subscriptions:
+            if signature:
+                bus.disconnect(service, path, interface, name, signature, self, slot)
+            else:
+                bus.disconnect(service, path, interface, name, self, slot)
         self._subscriptions.clear()
 
-    def _subscribe(self, bus: QDBusConnection, service: str, path: str, interface: str, name: str, slot: str) -> None:
+    def _subscribe(
+        self,
+        bus: QDBusConnection,
+        service: str,
+        path: str,
+        interface: str,
+        name: str,
+        slot: str,
+        *,
+        signature: str = "",
+    ) -> None:
+        """Deliver signal ``name`` to ``slot``; with ``signature``, only messages of exactly those argument types."""
         if not bus.isConnected():
             log.debug("no D-Bus connection for %s.%s", interface, name)
             return
         # PySide6's stub types `slot` as bytes, but at run time it accepts only the str that SLOT() returns.
         slot_signature = cast(bytes, SLOT(slot))
-        if bus.connect(service, path, interface, name, self, slot_signature):
-            self._subscriptions.append((bus, service, path, interface, name, slot_signature))
+        # An empty signature is not "any" to QtDBus: leave it out then.
+        connected = (
+            bus.connect(service, path, interface, name, signature, self, slot_signature)
+            if signature
+            else bus.connect(service, path, interface, name, self, slot_signature)
+        )
+        if connected:
+            self._subscriptions.append((bus, service, path, interface, name, signature, slot_signature))
         else:
             log.debug("could not subscribe to %s.%s", interface, name)
 
@@ -154,6 +187,14 @@ class DBusScreenLockListener(ScreenLockListener):
     @Slot()
     def _on_login1_session_lock(self) -> None:
         self.session_locked.emit()
+
+    @Slot(str, "QVariantMap", "QStringList")
+    def _on_login1_session_properties_changed(
+        self, interface: str, changed: dict[str, object], _invalidated: list[str]
+    ) -> None:
+        """Our session stopped being the active one on its seat: another user was switched to."""
+        if interface == LOGIN1_SESSION and changed.get("Active") is False:
+            self.session_locked.emit()
 
 
 def _own_login1_session_path(system_bus: QDBusConnection) -> str:
@@ -173,7 +214,12 @@ def _own_login1_session_path(system_bus: QDBusConnection) -> str:
 
 
 def screen_lock_listener_for_platform(parent: QObject | None = None) -> ScreenLockListener:
-    """The D-Bus listener on Linux when a session bus is reachable, otherwise the Null one."""
+    """The Windows listener on Windows, the D-Bus one on Linux when a session bus is reachable, otherwise (macOS)
+    the Null one."""
+    if sys.platform == "win32":
+        from safecase.ui.protection.windows_session import WindowsSessionListener
+
+        return WindowsSessionListener(parent)
     if not sys.platform.startswith("linux"):
         return NullScreenLockListener(parent)
     try:
