@@ -6,6 +6,7 @@ import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -14,6 +15,10 @@ from safecase.crypto.kdf import KdfPolicy
 from safecase.domain.clock import FakeClock
 from safecase.services.session import VaultSession
 from safecase.services.vault import CreatedVault, VaultService
+from tests.private_bus import connection_pair, private_bus
+
+if TYPE_CHECKING:
+    from PySide6.QtDBus import QDBusConnection
 
 PASSPHRASE = "correct horse battery staple"
 
@@ -86,3 +91,17 @@ def cli(tmp_path: Path, clock: FakeClock) -> Cli:
         return CliResult(code, out.getvalue(), err.getvalue())
 
     return invoke
+
+
+@pytest.fixture
+def private_bus_address() -> Iterator[str]:
+    """A throwaway D-Bus daemon, so the screen-lock listener meets real D-Bus signals, not the user's buses."""
+    with private_bus() as address:
+        yield address
+
+
+@pytest.fixture
+def bus_pair(private_bus_address: str) -> Iterator[tuple[QDBusConnection, QDBusConnection]]:
+    """(listener's connection, a sender's connection that owns the login1 name) on the private bus."""
+    with connection_pair(private_bus_address) as pair:
+        yield pair

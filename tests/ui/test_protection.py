@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-import shutil
-import subprocess
 import sys
 import uuid
 from collections.abc import Callable, Iterator
@@ -12,7 +10,7 @@ from ctypes import wintypes
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtDBus import QDBusConnection, QDBusMessage
+from PySide6.QtDBus import QDBusConnection
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QMenu, QWidget
@@ -25,7 +23,6 @@ from safecase.ui.protection.idle_lock import IdleMonitor
 from safecase.ui.protection.screen_lock import (
     LOGIN1_MANAGER,
     LOGIN1_PATH,
-    LOGIN1_SERVICE,
     LOGIN1_SESSION,
     DBusScreenLockListener,
     FakeScreenLockListener,
@@ -44,8 +41,10 @@ from safecase.ui.protection.windows_session import (
     SessionMessageFilter,
     WindowsSessionListener,
 )
+from tests.private_bus import emit_session_properties, round_trip, send_signal
 
 TIMEOUT_MS = 60_000
+
 DBUS_WAIT_MS = 5_000
 
 
@@ -369,58 +368,6 @@ def test_factory_picks_dbus_only_on_linux_with_a_session_bus(qapp: QApplication)
 
 
 @pytest.fixture
-def private_bus_address() -> Iterator[str]:
-    """A throwaway D-Bus daemon, so the D-Bus listener is tested against real signals without the user's buses."""
-    daemon = shutil.which("dbus-daemon")
-    if daemon is None:
-        pytest.skip("dbus-daemon is not installed")
-    process = subprocess.Popen(
-        [daemon, "--session", "--nofork", "--print-address=1"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert process.stdout is not None
-    address = process.stdout.readline().strip()
-    try:
-        if not address:
-            pytest.skip("dbus-daemon did not start")
-        yield address
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        process.stdout.close()
-
-
-@pytest.fixture
-def bus_pair(private_bus_address: str) -> Iterator[tuple[QDBusConnection, QDBusConnection]]:
-    """(listener's connection, a sender's connection that owns the login1 name) on the private bus."""
-    names = [f"safecase-listener-{uuid.uuid4()}", f"safecase-sender-{uuid.uuid4()}"]
-    listener_bus, sender_bus = (QDBusConnection.connectToBus(private_bus_address, name) for name in names)
-    assert listener_bus.isConnected()
-    assert sender_bus.isConnected()
-    assert sender_bus.registerService(LOGIN1_SERVICE)
-    yield listener_bus, sender_bus
-    for name in names:
-        QDBusConnection.disconnectFromBus(name)
-
-
-def round_trip(bus: QDBusConnection) -> None:
-    """The daemon handles a connection's messages in order: once this answers, earlier match rules are in place."""
-    ping = QDBusMessage.createMethodCall(
-        "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "GetId"
-    )
-    assert bus.call(ping).type() == QDBusMessage.MessageType.ReplyMessage
-
-
-def send_signal(bus: QDBusConnection, path: str, interface: str, name: str, *arguments: object) -> None:
-    message = QDBusMessage.createSignal(path, interface, name)
-    message.setArguments(list(arguments))
-    assert bus.send(message)
-    round_trip(bus)
-
-
-@pytest.fixture
 def started_dbus_listener(bus_pair: tuple[QDBusConnection, QDBusConnection]) -> Iterator[DBusScreenLockListener]:
     listener_bus, _ = bus_pair
     listener = DBusScreenLockListener(listener_bus, listener_bus)
@@ -466,19 +413,6 @@ def test_dbus_listener_ignores_unlock_and_wake(
         session = "/org/freedesktop/login1/session/_32"
         properties = "org.freedesktop.DBus.Properties"
         send_signal(sender_bus, session, properties, "PropertiesChanged", LOGIN1_SESSION, {"Active": False}, [])
-
-
-def emit_session_properties(bus: QDBusConnection, address: str, changed: dict[str, bool]) -> None:
-    """PropertiesChanged of a login1 session with logind's exact signature (sa{sv}as), as busctl sends it (PySide
-    cannot write an empty string array); from a connection that owns the login1 name, as logind's would."""
-    busctl = shutil.which("busctl")
-    if busctl is None:
-        pytest.skip("busctl (systemd) is not installed")
-    pairs = [part for key, value in changed.items() for part in (key, "b", "true" if value else "false")]
-    command = [busctl, f"--address={address}", "emit", "/org/freedesktop/login1/session/_32"]
-    command += ["org.freedesktop.DBus.Properties", "PropertiesChanged", "sa{sv}as", LOGIN1_SESSION]
-    subprocess.run([*command, str(len(changed)), *pairs, "0"], check=True, capture_output=True)
-    round_trip(bus)
 
 
 @pytest.mark.parametrize(
