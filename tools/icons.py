@@ -44,13 +44,12 @@ def hicolor_png(size: int) -> Path:
 
 
 def render_png(svg: Path, size: int) -> bytes:
-    """The SVG drawn on a transparent square of ``size`` pixels, as PNG bytes."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    """The SVG drawn on a transparent square of ``size`` pixels, as PNG bytes. Needs a Qt application object (the
+    caller's: a test's QApplication must not be preceded by a bare QGuiApplication made here)."""
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
-    from PySide6.QtGui import QGuiApplication, QImage, QPainter
+    from PySide6.QtGui import QImage, QPainter
     from PySide6.QtSvg import QSvgRenderer
 
-    _app = QGuiApplication.instance() or QGuiApplication([])
     renderer = QSvgRenderer(str(svg))
     if not renderer.isValid():
         raise ValueError(f"{svg} is not an SVG Qt can draw")
@@ -179,6 +178,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("action", choices=["render", "check"])
     args = parser.parse_args(argv)
     if args.action == "render":
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from PySide6.QtGui import QGuiApplication
+
+        _app = QGuiApplication.instance() or QGuiApplication([])
         for path in render():
             print(path.relative_to(ROOT))
         return 0

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from safecase_release import windows_version
 from tools import icons
 
@@ -67,7 +68,7 @@ def test_icons_exist_at_every_size_they_claim() -> None:
     assert icons.problems() == []
 
 
-def test_ico_and_icns_round_trip_through_their_readers() -> None:
+def test_ico_and_icns_round_trip_through_their_readers(qapp: QApplication) -> None:  # pytest-qt's, first
     png = icons.render_png(icons.SOURCE, 16)
     assert icons.read_ico(icons.ico_bytes([png])) == [(16, png)]
     assert icons.read_icns(icons.icns_bytes([(b"icp4", png)])) == [(b"icp4", png)]
