@@ -15,7 +15,7 @@ from safecase.domain.hlc import HybridLogicalClock, Revision
 from safecase.storage.attachment_blobs import AttachmentBlobs
 from safecase.storage.audit import AuditLog
 from safecase.storage.blob_store import BlobStore
-from safecase.storage.database import Database, DatabaseErrors, is_busy
+from safecase.storage.database import Database, DatabaseErrors, is_busy, is_disk_full
 from safecase.storage.drafts import DraftStore
 from safecase.storage.identity_store import IdentityRecord, load_identity
 from safecase.storage.listing import ListViews
@@ -106,9 +106,10 @@ class VaultSession:
                 with self.db.transaction():
                     self.audit.checkpoint(self.identity, self.now_iso())
         except DatabaseErrors as error:
-            if not is_busy(error):
+            if not (is_busy(error) or is_disk_full(error)):
                 raise
-            # Another process holds the write lock; the next close signs the tip instead.
+            # Another process holds the write lock, or the disk is full: what the session wrote is committed
+            # already, and the next close signs the tip instead. Raising would report a saved change as failed.
         finally:
             if self.db.is_open:
                 self.db.close()

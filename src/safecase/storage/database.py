@@ -210,6 +210,11 @@ def is_busy(error: Exception) -> bool:
     return "locked" in text or "busy" in text
 
 
+def is_disk_full(error: Exception) -> bool:
+    """Whether SQLite could not write because the disk is full (SQLITE_FULL)."""
+    return "disk is full" in str(error).lower()
+
+
 def translate_database_error(error: Exception) -> Exception:
     """The user-facing error for a failure reported by SQLite/SQLCipher (no SQL, no content in the message)."""
     text = str(error).lower()
