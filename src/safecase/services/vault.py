@@ -29,11 +29,12 @@ from safecase.storage.database import (
     DatabaseErrors,
     KeyMismatchError,
     is_busy,
+    is_disk_full,
     open_encrypted,
 )
 from safecase.storage.identity_store import IdentityRecord, load_identity, save_identity
 from safecase.storage.migrate import migrate
-from safecase.storage.vault_folder import HEADER_SIZE_LIMIT, VaultFolder, staging_folder
+from safecase.storage.vault_folder import HEADER_SIZE_LIMIT, HeaderNotWritten, VaultFolder, staging_folder
 from safecase.storage.vault_meta import VaultMeta
 
 MASTER_KEY_BYTES = 32
@@ -242,8 +243,9 @@ class VaultService:
         params = self._policy.calibrate()
         new_header = header.with_new_passphrase(params, derive_kek(new_passphrase, params), bytes(session.master_key))
         session.folder.write_header(new_header.to_bytes())
-        with session.db.transaction():
-            session.log("vault.passphrase_changed")
+        _log_header_change(
+            session, "vault.passphrase_changed", "The passphrase was changed: use the new one from now on."
+        )
 
     def rotate_master_key(self, session: VaultSession, passphrase: str) -> None:
         """New master key; the database is re-encrypted with SQLCipher's rekey.
@@ -263,11 +265,16 @@ class VaultService:
         session.folder.write_header(pending.to_bytes())
         session.db.rekey(self._db_key(new_master, header.vault_id))
         session.db.checkpoint()
-        session.folder.write_header(pending.finish_rotation(kek, database_key=bytes(new_master)).to_bytes())
+        try:
+            session.folder.write_header(pending.finish_rotation(kek, database_key=bytes(new_master)).to_bytes())
+        except HeaderNotWritten as error:  # the database is on the new key now: the header keeps it as pending
+            raise VaultStateError(
+                "The master key was replaced and the database re-encrypted, but the header could not record it "
+                f"({error.reason}); the next unlock completes it."
+            ) from None
         session.master_key.wipe()
         session.master_key = new_master
-        with session.db.transaction():
-            session.log("vault.key_rotated")
+        _log_header_change(session, "vault.key_rotated", "The master key was replaced and the database re-encrypted.")
 
     # -- destroy ------------------------------------------------------------------------------------------------
 
@@ -304,8 +311,11 @@ class VaultService:
             kek = derive_kek(passphrase or "", header.kdf)
             master = SecretBytes(header.unwrap_with_kek(kek))
         session = self._open_with(folder, header, master, kek=kek, recovery_key=recovery_key, restoring=True)
-        with session.db.transaction():
-            session.log("vault.header_restored")
+        try:
+            _log_header_change(session, "vault.header_restored", "The header was restored: the vault opens again.")
+        except BaseException:
+            session.close()
+            raise
         return session
 
     @staticmethod
@@ -332,6 +342,20 @@ def _backup_differs(folder: VaultFolder) -> bool:
         return _backup_is_intact(folder) and folder.read_header_bytes(use_backup=True) != folder.read_header_bytes()
     except (IntegrityError, VaultStateError):
         return False
+
+
+def _log_header_change(session: VaultSession, action: str, done: str) -> None:
+    """Audit a key change the header already holds. If the disk is full the change stands all the same, so the
+    user is told that, not the "nothing was changed" of a failed write."""
+    try:
+        with session.db.transaction():
+            session.log(action)
+    except DatabaseErrors as error:
+        if not is_disk_full(error):
+            raise
+        raise VaultStateError(
+            f"{done} The disk is full, so the audit log does not record it; free some space."
+        ) from None
 
 
 def _sweep_blobs(session: VaultSession) -> None:

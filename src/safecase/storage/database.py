@@ -111,8 +111,21 @@ class Database:
         return self._depth > 0
 
     def rekey(self, new_raw_key: bytes) -> None:
-        """Re-encrypt every page under a new key (SQLCipher's own rekey, one transaction)."""
+        """Re-encrypt every page under a new key (SQLCipher's own rekey, one transaction).
+
+        SQLCipher answers "ok" even when the re-encrypted pages could not be written (a full disk): its transaction
+        rolls back, so the file keeps the old key, but the connection has switched to the new one and reads
+        nothing any more. A read tells; the connection is then closed and the failure reported.
+        """
         self.connection.execute(f'PRAGMA rekey = "{sqlcipher_key_pragma(new_raw_key)}"')
+        try:
+            self.connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except DatabaseErrors:
+            self.close()
+            raise VaultStateError(
+                "The database could not be re-encrypted (is the disk full or failing?), so it keeps its current key. "
+                "Free some space and try again."
+            ) from None
 
     def defer_foreign_keys(self) -> None:
         """Check foreign keys at COMMIT rather than per statement, for the rest of the current transaction."""

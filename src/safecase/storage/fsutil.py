@@ -48,8 +48,9 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` durably: temp file, fsync, replace, fsync the folder."""
+def write_temporary(path: Path, data: bytes) -> Path:
+    """Write `data` to a new private temporary file beside `path`, fsynced (atomic_write's first half); on any
+    failure the temporary file is removed."""
     refuse_symlink(path, "file")
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), FILE_MODE)
@@ -58,12 +59,27 @@ def atomic_write(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+    return tmp
+
+
+def replace_with(tmp: Path, path: Path) -> None:
+    """Put a file from `write_temporary` in place of `path` and make that durable (atomic_write's second half)."""
+    try:
         tmp.replace(path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         raise
     fsync_dir(path.parent)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` durably: temp file, fsync, replace, fsync the folder."""
+    replace_with(write_temporary(path, data), path)
 
 
 def read_small_file(path: Path, limit: int, what: str) -> bytes:

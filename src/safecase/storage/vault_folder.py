@@ -14,6 +14,7 @@ half-made vault behind.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 import shutil
@@ -87,9 +88,23 @@ class VaultFolder:
         return fsutil.read_small_file(path, HEADER_SIZE_LIMIT, "vault header")
 
     def write_header(self, data: bytes) -> None:
-        """Atomically replace the header, then its backup: at every instant one of them is complete."""
-        fsutil.atomic_write(self.header, data)
-        fsutil.atomic_write(self.header_backup, data)
+        """Atomically replace the header, then its backup: at every instant one of them is complete.
+
+        Both copies are written and fsynced as temporary files before either is put in place, so a disk that is
+        full (or fails) stops the change before anything changed, rather than between the two copies.
+        """
+        staged: list[Path] = []
+        try:
+            for target in (self.header, self.header_backup):
+                staged.append(fsutil.write_temporary(target, data))
+        except BaseException as error:
+            for tmp in staged:
+                tmp.unlink(missing_ok=True)
+            if isinstance(error, OSError):
+                raise HeaderNotWritten(error) from None
+            raise
+        fsutil.replace_with(staged[0], self.header)
+        fsutil.replace_with(staged[1], self.header_backup)
 
     def repair_backup(self, header: bytes) -> None:
         """Make the backup equal the header that just opened the vault.
@@ -102,7 +117,10 @@ class VaultFolder:
         except VaultStateError:
             current = b""
         if current != header:
-            fsutil.atomic_write(self.header_backup, header)
+            try:
+                fsutil.atomic_write(self.header_backup, header)
+            except OSError as error:
+                raise HeaderNotWritten(error) from None
 
     def destroy_headers(self) -> None:
         """Overwrite and delete every copy of the header in the folder, interrupted writes included."""
@@ -125,6 +143,18 @@ class VaultFolder:
 
     def remove_leftovers(self) -> None:
         fsutil.remove_private_leftovers(self.root)
+
+
+class HeaderNotWritten(VaultStateError):
+    """The header could not be written (a full or failing disk, no permission); both copies are as they were."""
+
+    def __init__(self, error: OSError) -> None:
+        full = error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
+        self.reason = "the disk is full" if full else (error.strerror or "the disk failed").lower()
+        advice = "Free some space" if full else "Check the disk and the vault folder's permissions"
+        super().__init__(
+            f"The vault header could not be written ({self.reason}); it was left as it was. {advice} and try again."
+        )
 
 
 def refuse_existing_vault_target(target: Path) -> None:
