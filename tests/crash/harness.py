@@ -6,10 +6,16 @@ each chosen kill point. Every crashed vault must unlock with exactly one of the 
 recovery key (on a copy, since unlocking settles things), pass ``check_vault`` (a failure in the first session
 is recorded; one that survives a re-lock fails the kill point), keep no temporary files and no pending key
 rotation, and hold records, versions, links and search results that are exactly the old or exactly the new state.
+Operations that also write evidence files, exchange bookkeeping or audit entries compare ``full_snapshot``, which
+adds those (evidence by content, since blob names are random).
+
+Each sweep publishes one row of docs/SECURITY.md's crash table (``Sweep.figure``): kill points tried, those after
+which every promise held, those that left a state that is neither old nor new (lost) and unexpected failures.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -18,7 +24,7 @@ import sys
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +34,13 @@ from safecase.crypto.recovery_key import RecoveryKey, parse_recovery_key
 from safecase.domain.clock import FakeClock
 from safecase.domain.kinds import Kind
 from safecase.errors import WrongSecretError
+from safecase.services.attachments import AttachmentService
 from safecase.services.check import check_vault
 from safecase.services.records import RecordService
 from safecase.services.session import VaultSession
 from safecase.services.vault import VaultService
+from safecase.storage.blob_store import NAME_PATTERN, PARTIAL_SUFFIX
+from tests.adversarial.figures import SecurityFigure, record
 
 PASSPHRASE = "바다 건너 새벽 기차 2019"  # fictional
 NEW_PASSPHRASE = "Kestrel harbour lantern 77"  # fictional
@@ -46,8 +55,11 @@ class CrashCheckFailure(AssertionError):
     """A crashed vault broke the promise: it does not open, or it is neither the old nor the new state."""
 
 
-def services() -> VaultService:
-    return VaultService(KdfPolicy.for_tests(), FakeClock(CLOCK_MS))
+WRITER_CLOCK_MS = CLOCK_MS + 60_000  # the operations under test run a minute after the vault was made
+
+
+def services(clock_ms: int = CLOCK_MS) -> VaultService:
+    return VaultService(KdfPolicy.for_tests(), FakeClock(clock_ms))
 
 
 # -- fictional vaults --------------------------------------------------------------------------------------------
@@ -131,9 +143,54 @@ def snapshot(session: VaultSession) -> str:
     return json.dumps(state, sort_keys=True, ensure_ascii=False)
 
 
-def state_of(root: Path, passphrase: str = PASSPHRASE) -> str:
+StateOf = Callable[[VaultSession], str]
+
+
+def _blob_folder(session: VaultSession) -> dict[str, int]:
+    """What is in blobs/ besides the referenced evidence: a crash must leave no partial and no orphan behind."""
+    folder = session.blobs.folder
+    names = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+    referenced = {row[0] for row in session.db.query_all("SELECT blob_name FROM attachment_blobs")}
+    finished = [n for n in names if NAME_PATTERN.match(n)]
+    return {
+        "finished": len(finished),
+        "unreferenced": len([n for n in finished if n not in referenced]),
+        "partial": len([n for n in names if n.endswith(PARTIAL_SUFFIX)]),
+        "other": len([n for n in names if not NAME_PATTERN.match(n) and not n.endswith(PARTIAL_SUFFIX)]),
+    }
+
+
+def _stored_evidence(session: VaultSession) -> list[tuple[str, str, bool]]:
+    """(attachment id, when stored, whether the blob on disk has the size recorded); age's random padding makes
+    the size itself differ from run to run."""
+    rows = session.db.query_all(
+        "SELECT attachment_id, blob_name, stored_size, stored_at FROM attachment_blobs ORDER BY attachment_id"
+    )
+    return [(a, at, session.blobs.size_on_disk(name) == size) for a, name, size, at in rows]
+
+
+def full_snapshot(session: VaultSession) -> str:
+    """``snapshot`` plus evidence (by content: blob names are random), bundles and the audit chain's entries."""
+    db = session.db
+    state = {
+        "records": json.loads(snapshot(session)),
+        "attachments": _stored_evidence(session),
+        "evidence_problems": AttachmentService(session).problems(),  # every blob decrypted and re-hashed
+        "blob_folder": _blob_folder(session),
+        "bundles": db.query_all(
+            "SELECT bundle_id, sender_key, sequence, imported_at, manifest_sha256 FROM bundles_received ORDER BY 1"
+        ),
+        "version_sources": db.query_all("SELECT * FROM version_sources ORDER BY 1, 2"),
+        "conflicts": db.query_all("SELECT * FROM record_conflicts ORDER BY 1"),
+        "contacts": db.query_all("SELECT * FROM team_contacts ORDER BY 1"),
+        "audit": db.query_all("SELECT seq, at, action, subject, detail, entry_hash FROM audit_log ORDER BY seq"),
+    }
+    return json.dumps(state, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def state_of(root: Path, passphrase: str = PASSPHRASE, measure: StateOf = snapshot) -> str:
     with services().unlock(root, passphrase) as session:
-        return snapshot(session)
+        return measure(session)
 
 
 def read_header(root: Path, name: str = "header.json") -> VaultHeader:
@@ -151,7 +208,9 @@ class Survivor:
     first_check_problems: tuple[str, ...]  # check_vault in the first session after the crash (must be empty)
 
 
-def _inspect(session: VaultSession, states: dict[str, str], how: str) -> tuple[str, int, tuple[str, ...]]:
+def _inspect(
+    session: VaultSession, states: dict[str, str], how: str, measure: StateOf
+) -> tuple[str, int, tuple[str, ...]]:
     problems = tuple(check_vault(session).problems)
     root = session.folder.root
     leftovers = sorted(p.name for p in root.glob(".*.tmp"))
@@ -160,7 +219,7 @@ def _inspect(session: VaultSession, states: dict[str, str], how: str) -> tuple[s
     header = read_header(root)
     if header.pending is not None:
         raise CrashCheckFailure(f"header.json still has a pending rotation after unlocking with the {how}")
-    current = snapshot(session)
+    current = measure(session)
     names = [name for name, expected in states.items() if expected == current]
     if not names:
         raise CrashCheckFailure(f"after unlocking with the {how} the records are neither {' nor '.join(states)}")
@@ -176,7 +235,11 @@ def _check_again(root: Path, passphrase: str, how: str) -> None:
 
 
 def open_survivor(
-    root: Path, passphrases: Iterable[str], recovery_key: RecoveryKey, states: dict[str, str]
+    root: Path,
+    passphrases: Iterable[str],
+    recovery_key: RecoveryKey,
+    states: dict[str, str],
+    measure: StateOf = snapshot,
 ) -> Survivor:
     """Unlock a crashed vault every way it should open and check it; raise CrashCheckFailure if it does not.
 
@@ -191,12 +254,12 @@ def open_survivor(
         except WrongSecretError:
             continue
         with session:
-            opened.append((passphrase, *_inspect(session, states, "passphrase")))
+            opened.append((passphrase, *_inspect(session, states, "passphrase", measure)))
     if len(opened) != 1:
         raise CrashCheckFailure(f"{len(opened)} of the passphrases open the vault; exactly one must")
     passphrase, state, epoch, problems = opened[0]
     with services().unlock_with_recovery_key(spare, recovery_key) as session:
-        recovered_state, recovered_epoch, recovered_problems = _inspect(session, states, "recovery key")
+        recovered_state, recovered_epoch, recovered_problems = _inspect(session, states, "recovery key", measure)
     if (recovered_state, recovered_epoch) != (state, epoch):
         raise CrashCheckFailure(
             f"the passphrase finds {state} (key epoch {epoch}) but the recovery key finds {recovered_state} "
@@ -233,8 +296,10 @@ class WriterProcess:
         self._process.stdin.write(json.dumps(message, ensure_ascii=False) + "\n")
         self._process.stdin.flush()
 
-    def submit(self, vault: Path, kill_at: int | None, labels: Path | None = None) -> None:
-        self._send({"vault": str(vault), "kill_at": kill_at, "labels": str(labels) if labels else None})
+    def submit(self, vault: Path, kill_at: int | None, labels: Path | None = None, **job: Any) -> None:
+        """One job; `job` may add ``fill_at`` and ``filler`` (fill the disk instead of a kill), ``run_as`` (a uid)
+        and ``report`` (where the ``cli`` operation writes its exit code and output)."""
+        self._send({"vault": str(vault), "kill_at": kill_at, "labels": str(labels) if labels else None, **job})
 
     def result(self) -> dict[str, Any]:
         assert self._process.stdout is not None
@@ -340,6 +405,41 @@ class Sweep:
     points: list[int]
     survivors: dict[int, Survivor]
     failures: list[str]
+    lost: set[int] = field(default_factory=set)  # kill points that broke the promise (state, opening, check)
+    crashed: set[int] = field(default_factory=set)  # ... that ended in an unexpected failure instead
+    found: dict[int, str] = field(default_factory=dict)  # what `before` said of each crashed vault
+
+    def fail(self, point: int, error: BaseException | str) -> None:
+        """Report a kill point that broke the promise: an AssertionError (CrashCheckFailure) is a loss, a writer
+        that did not die where it should or any other exception is an unexpected failure."""
+        if isinstance(error, str):
+            self.crashed.add(point)
+            self.failures.append(f"{self.describe(point)}: {error}")
+            return
+        (self.lost if isinstance(error, AssertionError) else self.crashed).add(point)
+        self.failures.append(f"{self.describe(point)}: {type(error).__name__}: {error}")
+
+    def figure(self, row: str, note: str = "") -> SecurityFigure:
+        """This sweep as a row of the crash table (record it before asserting, so a failure is published too)."""
+        lost = self.lost | set(self.points_where(lambda s: bool(s.first_check_problems)))
+        crashed = self.crashed - lost
+        total = len(self.labels) + 1
+        if len(self.points) < total:
+            sampled = (
+                f"{len(self.points)} of {total} points: each file operation, BEGIN, COMMIT and their neighbours; "
+                "the rest evenly"
+            )
+            note = f"{note}; {sampled}" if note else sampled
+        return SecurityFigure(
+            group="crash",
+            row=row,
+            tried=len(self.points),
+            unit="kill points",
+            held=len(self.points) - len(lost | crashed),
+            lost=len(lost),
+            crashes=len(crashed),
+            note=note,
+        )
 
     def points_where(self, predicate: Callable[[Survivor], bool]) -> list[int]:
         return [point for point, survivor in self.survivors.items() if predicate(survivor)]
@@ -368,17 +468,26 @@ def sweep(
     budget: int,
     new_passphrase: str | None = None,
     then: Callable[[Path, Survivor], None] | None = None,
+    measure: StateOf = snapshot,
+    before: Callable[[Path], str] | None = None,
+    expected: dict[str, str] | None = None,
 ) -> Sweep:
     """Crash `request`'s operation at up to `budget` points on copies of `base` and check every survivor.
 
     `then`, if given, runs on each survivor after the checks (e.g. to show the vault still takes the same
-    operation again); whatever it raises is reported as a failure of that kill point.
+    operation again); whatever it raises is reported as a failure of that kill point. `measure` is what "the
+    state" of a vault is (``snapshot``, or ``full_snapshot`` for operations that write more than records).
+    `before`, if given, looks at the crashed vault before anything unlocks it (an unlock repairs things) and says
+    what it found (kept in ``Sweep.found``). `expected` replaces the old and new states read from `base` and from
+    an uninterrupted run, for a base that does not open (a shredded vault).
     """
-    old = state_of(copy_vault(base.root, workdir / "old" / "vault"))
     completed = copy_vault(base.root, workdir / "new" / "vault")
     labels = run_uninterrupted(request, completed, scratch=workdir)
-    new = state_of(completed, new_passphrase or PASSPHRASE)
-    states = {"unchanged": old} if old == new else {"old": old, "new": new}
+    if expected is None:
+        old = state_of(copy_vault(base.root, workdir / "old" / "vault"), measure=measure)
+        new = state_of(completed, new_passphrase or PASSPHRASE, measure)
+        expected = {"unchanged": old} if old == new else {"old": old, "new": new}
+    states = expected
     passphrases = [PASSPHRASE] if new_passphrase is None else [PASSPHRASE, new_passphrase]
     points = select_points(labels, budget)
 
@@ -387,19 +496,35 @@ def sweep(
 
     result = Sweep(labels, points, {}, [])
     for point, vault, outcome in crash_runs(request, points, prepare, scratch=workdir):
-        where = describe_point(labels, point)
         if outcome != expected_outcome(point, labels):
-            result.failures.append(f"{where}: the writer {outcome}")
+            result.fail(point, f"the writer {outcome}")
             continue
         try:
-            result.survivors[point] = open_survivor(vault, passphrases, base.recovery_key, states)
+            if before is not None:
+                result.found[point] = before(vault)
+            result.survivors[point] = open_survivor(vault, passphrases, base.recovery_key, states, measure)
             if then is not None:
                 then(vault, result.survivors[point])
         except Exception as error:  # every kill point is reported, not just the first that fails
-            result.failures.append(f"{where}: {type(error).__name__}: {error}")
+            result.fail(point, error)
         shutil.rmtree(vault.parent, ignore_errors=True)
     return result
 
 
+@contextlib.contextmanager
+def published(row: str, unit: str = "kill points", note: str = "") -> Iterator[None]:
+    """Publish a one-input row of the crash table for the checks in the block: held if they pass, lost if an
+    assertion fails, an unexpected failure if anything else is raised (which still propagates)."""
+    try:
+        yield
+    except AssertionError:
+        record(SecurityFigure("crash", row, 1, unit, 0, lost=1, note=note))
+        raise
+    except Exception:
+        record(SecurityFigure("crash", row, 1, unit, 0, crashes=1, note=note))
+        raise
+    record(SecurityFigure("crash", row, 1, unit, 1, note=note))
+
+
 def request_for(operation: str, **arguments: Any) -> dict[str, Any]:
-    return {"operation": operation, "passphrase": PASSPHRASE, "clock_ms": CLOCK_MS + 60_000, **arguments}
+    return {"operation": operation, "passphrase": PASSPHRASE, "clock_ms": WRITER_CLOCK_MS, **arguments}

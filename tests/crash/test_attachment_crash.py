@@ -1,5 +1,8 @@
 """Crashed intakes: a SIGKILLed attach leaves nothing a record points at, and the next unlock sweeps what it left.
 
+(Moved here from tests/services so that tools/security_table.py publishes its rows; test_attachment_intake_crash.py
+kills an intake at every durability point through the writer child.)
+
 A child process (``sys.executable``, the tests' fast KDF) attaches a large sparse file and is SIGKILLed while the
 blob is being written; or, through a hook on ``AttachmentBlobs.add``, inside the transaction that would reference
 the blob; or, through a hook on ``PendingBlob.publish``, after that commit but before the blob's rename. Unlocking
@@ -30,6 +33,8 @@ from safecase.services.vault import CreatedVault, VaultService
 from safecase.storage.blob_store import PARTIAL_SUFFIX, new_blob_name
 from tests.conftest import PASSPHRASE
 from tests.services.test_attachments import add_case, blob_files, evidence_file
+
+from .harness import published
 
 if not hasattr(signal, "SIGKILL"):  # pragma: no cover - Windows
     pytest.skip("SIGKILL and advisory locks are POSIX only", allow_module_level=True)
@@ -138,7 +143,10 @@ def test_an_intake_killed_while_writing_the_blob_is_swept_on_unlock(
     assert child.returncode == -signal.SIGKILL, log.read_text()
     assert "unlocked" in log.read_text() and "attached" not in log.read_text()
     assert partial.exists() and blob_files(vault) == (partial.name,)
-    with vaults.unlock(vault, PASSPHRASE) as session:
+    with (
+        published("Evidence intake (1 GiB file) SIGKILLed 4 MiB into writing its blob"),
+        vaults.unlock(vault, PASSPHRASE) as session,
+    ):
         assert not partial.exists()
         assert_recovered(session, case_id, tmp_path)
 
@@ -153,7 +161,10 @@ def test_an_intake_killed_before_its_commit_is_swept_on_unlock(
     assert child.wait(timeout=60) == -signal.SIGKILL, log.read_text()
     finished = blob_files(vault)
     assert len(finished) == 1 and finished[0].endswith(PARTIAL_SUFFIX)  # complete, but never committed
-    with vaults.unlock(vault, PASSPHRASE) as session:
+    with (
+        published("Evidence intake SIGKILLed inside its transaction (blob complete, not committed)"),
+        vaults.unlock(vault, PASSPHRASE) as session,
+    ):
         assert blob_files(vault) == ()
         assert AttachmentService(session).list_for(case_id) == []
         assert_recovered(session, case_id, tmp_path)
@@ -169,7 +180,10 @@ def test_an_intake_killed_after_its_commit_is_completed_on_unlock(
     child = start_intake(vault, case_id, source, log, kill_at="rename")
     assert child.wait(timeout=60) == -signal.SIGKILL, log.read_text()
     assert blob_files(vault)[0].endswith(PARTIAL_SUFFIX)
-    with vaults.unlock(vault, PASSPHRASE) as session:
+    with (
+        published("Evidence intake SIGKILLed after its commit, before the blob's rename"),
+        vaults.unlock(vault, PASSPHRASE) as session,
+    ):
         (attached,) = AttachmentService(session).list_for(case_id)
         assert AttachmentService(session).read_bytes(attached.id, limit=len(content)) == content
         assert not any(name.endswith(PARTIAL_SUFFIX) for name in blob_files(vault))

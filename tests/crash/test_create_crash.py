@@ -14,6 +14,7 @@ import pytest
 
 from safecase.crypto.recovery_key import generate_recovery_key
 from safecase.errors import VaultStateError
+from tests.adversarial.figures import SecurityFigure, budget, record
 
 from .harness import (
     PASSPHRASE,
@@ -39,6 +40,17 @@ class CreateSweep:
     staging_with_header: list[str] = field(default_factory=list)  # leftover staging folders holding a header
     staging_after_retry: list[str] = field(default_factory=list)  # ... still there after `init` was run again
     failures: list[str] = field(default_factory=list)
+    tried: int = 0
+
+    def figure(self) -> SecurityFigure:
+        """The crash table's row: kill points whose failures are all about the writer are unexpected failures."""
+        points = {f.split(": ", 1)[0] for f in self.failures}
+        crashed = {f.split(": ", 1)[0] for f in self.failures if ": the writer " in f}
+        return SecurityFigure(
+            "crash", "Vault creation (init) killed at a durability point", self.tried, "kill points",
+            self.tried - len(points), lost=len(points - crashed), crashes=len(crashed),
+            note="no vault at the target, or a complete one",
+        )  # fmt: skip
 
 
 def _inspect_leftovers(parent: Path, target: Path, where: str, result: CreateSweep) -> None:
@@ -66,7 +78,8 @@ def create_sweep(make_workdir: Callable[[str], Path]) -> CreateSweep:
     labels = run_uninterrupted(request, probe, scratch=workdir)
     states = {"new": state_of(probe)}
     result = CreateSweep(labels)
-    points = select_points(labels, budget=100)
+    points = select_points(labels, budget(100, 10_000))
+    result.tried = len(points)
     kill_dir = lambda n: workdir / f"kill-{n}" / "vault"  # noqa: E731
     for point, target, outcome in crash_runs(request, points, kill_dir, scratch=workdir):
         where = describe_point(labels, point)
@@ -92,6 +105,7 @@ def create_sweep(make_workdir: Callable[[str], Path]) -> CreateSweep:
 
 
 def test_an_interrupted_create_leaves_no_vault_or_a_complete_one(create_sweep: CreateSweep) -> None:
+    record(create_sweep.figure())
     assert not create_sweep.failures, "\n".join(create_sweep.failures)
     assert create_sweep.absent and create_sweep.complete
     assert max(create_sweep.absent) < min(create_sweep.complete), "the vault must appear once, at the rename"

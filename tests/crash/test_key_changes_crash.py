@@ -14,6 +14,7 @@ import pytest
 from safecase.crypto.kdf import derive_kek
 from safecase.errors import WrongSecretError
 from safecase.services.check import check_vault
+from tests.adversarial.figures import budget, record
 
 from .harness import (
     NEW_PASSPHRASE,
@@ -48,7 +49,11 @@ def base_vault(make_workdir: Callable[[str], Path]) -> BaseVault:
 @pytest.fixture(scope="module")
 def passphrase_sweep(make_workdir: Callable[[str], Path], base_vault: BaseVault) -> Sweep:
     request = request_for("change_passphrase", new_passphrase=NEW_PASSPHRASE)
-    return sweep(make_workdir("passwd"), request, base_vault, budget=100, new_passphrase=NEW_PASSPHRASE)
+    result = sweep(
+        make_workdir("passwd"), request, base_vault, budget=budget(100, 10_000), new_passphrase=NEW_PASSPHRASE
+    )
+    record(result.figure("Passphrase change killed at a durability point"))
+    return result
 
 
 def test_a_passphrase_change_killed_anywhere_leaves_exactly_one_working_passphrase(
@@ -95,7 +100,10 @@ def _rotate_again(vault: Path, survivor: Survivor) -> None:
 
 @pytest.fixture(scope="module")
 def rotation_sweep(make_workdir: Callable[[str], Path], base_vault: BaseVault) -> Sweep:
-    return sweep(make_workdir("rotate"), request_for("rotate_master_key"), base_vault, budget=100, then=_rotate_again)
+    request = request_for("rotate_master_key")
+    result = sweep(make_workdir("rotate"), request, base_vault, budget=budget(100, 10_000), then=_rotate_again)
+    record(result.figure("Key rotation killed at a durability point (then rotated again)"))
+    return result
 
 
 def test_a_key_rotation_killed_anywhere_opens_by_passphrase_and_recovery_key_with_no_pending_key(
@@ -141,8 +149,10 @@ def test_the_unlock_that_settles_a_killed_rotation_can_itself_be_killed_anywhere
         workdir / "settle",
         request_for("unlock"),
         BaseVault(crashed, base_vault.recovery_key),
-        budget=100,
+        budget=budget(100, 10_000),
         then=_rotate_again,
     )
+    where = "before its rekey" if stop_after == "begin" else "after its rekey"
+    record(result.figure(f"Unlock settling a rotation killed {where}, itself killed at a durability point"))
     result.assert_clean()
     assert {s.key_epoch for s in result.survivors.values()} == {1 if stop_after == "begin" else 2}

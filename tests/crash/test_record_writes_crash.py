@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.adversarial.figures import budget, record
+
 from .harness import EDIT_MARKER, BaseVault, create_vault, fictional_records, record_id, request_for, sweep
 
 BATCH_SIZE = 50
@@ -25,7 +27,8 @@ def test_a_batch_write_killed_anywhere_leaves_none_or_all_of_the_batch(
     workdir: Path, vault_with_records: BaseVault
 ) -> None:
     request = request_for("write_batch", records=fictional_records(BATCH_SIZE, first=100))
-    result = sweep(workdir, request, vault_with_records, budget=160)
+    result = sweep(workdir, request, vault_with_records, budget=budget(160, 400))
+    record(result.figure(f"Batch write ({BATCH_SIZE} records) killed at a durability point"))
     result.assert_clean()
     old = result.points_where(lambda s: s.state == "old")
     new = result.points_where(lambda s: s.state == "new")
@@ -43,7 +46,9 @@ def test_an_edit_killed_anywhere_leaves_the_old_or_the_new_version(
         "language": "ko",
         "summary": f"Fictional testimony, corrected, about {EDIT_MARKER}.",
     }
-    result = sweep(workdir, request_for("edit", record_id=record_id(1), body=body), vault_with_records, budget=100)
+    request = request_for("edit", record_id=record_id(1), body=body)
+    result = sweep(workdir, request, vault_with_records, budget=budget(100, 10_000))
+    record(result.figure("Record edit killed at a durability point"))
     result.assert_clean()
     old = result.points_where(lambda s: s.state == "old")
     new = result.points_where(lambda s: s.state == "new")
@@ -54,7 +59,9 @@ def test_an_edit_killed_anywhere_leaves_the_old_or_the_new_version(
 def test_a_delete_killed_anywhere_leaves_the_record_or_its_tombstone(
     workdir: Path, vault_with_records: BaseVault
 ) -> None:
-    result = sweep(workdir, request_for("delete", record_id=record_id(2)), vault_with_records, budget=100)
+    request = request_for("delete", record_id=record_id(2))
+    result = sweep(workdir, request, vault_with_records, budget=budget(100, 10_000))
+    record(result.figure("Record delete killed at a durability point"))
     result.assert_clean()
     old = result.points_where(lambda s: s.state == "old")
     new = result.points_where(lambda s: s.state == "new")

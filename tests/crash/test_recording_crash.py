@@ -1,7 +1,8 @@
 """A recording app killed with SIGKILL mid-interview loses at most the last second, and leaves no plaintext.
 
 The child (``recording_child.py``) unlocks the vault, records marked PCM in real time and reports how much it has
-appended; the test kills it a few seconds in, then recovers as the app does after the next unlock.
+appended; the test kills it a few seconds in, then recovers as the app does after the next unlock. (Moved here from
+tests/services so that tools/security_table.py publishes its row.)
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from safecase.services.check import check_vault
 from safecase.services.recording import recover_interrupted
 from safecase.services.vault import CreatedVault, VaultService
 from tests.conftest import PASSPHRASE
+from tests.crash import recording_child as child
+from tests.crash.harness import published
 from tests.leak_scan import files_containing
-from tests.services import recording_child as child
 from tests.services.test_recording import make_testimony
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
@@ -85,20 +87,21 @@ def test_a_killed_recording_is_recovered_up_to_its_last_second_with_no_plaintext
     assert process.returncode == -signal.SIGKILL
 
     assert list(created_vault.folder.glob("blobs/*.recording")), "the killed recording left no segment file"
-    with vaults.unlock(created_vault.folder, PASSPHRASE) as session:
-        attachments = AttachmentService(session)
-        (state,) = recover_interrupted(session, attachments)
-        wav = attachments.read_bytes(state.id, 2**26)
-        report = check_vault(session)
-        rows = session.db.query_all("SELECT * FROM recordings")
+    with published("Audio recording SIGKILLed 3.5 s into an interview (recovered up to its last second)"):
+        with vaults.unlock(created_vault.folder, PASSPHRASE) as session:
+            attachments = AttachmentService(session)
+            (state,) = recover_interrupted(session, attachments)
+            wav = attachments.read_bytes(state.id, 2**26)
+            report = check_vault(session)
+            rows = session.db.query_all("SELECT * FROM recordings")
 
-    with wave.open(io.BytesIO(wav), "rb") as reader:
-        recovered = reader.readframes(reader.getnframes())
-    one_second = child.SAMPLE_RATE * 2
-    assert state.body["source"] == "recovered_recording"
-    assert recovered == child.expected_pcm(child.CHUNKS)[: len(recovered)]
-    assert len(recovered) >= appended - one_second, (len(recovered), appended)
-    assert report.ok, report.problems
-    assert rows == [] and not list(created_vault.folder.glob("blobs/*.recording"))
-    folders = [created_vault.folder, child_tmp, Path(tempfile.gettempdir())]
-    assert files_containing(folders, [child.marker()], changed_since=began) == []
+        with wave.open(io.BytesIO(wav), "rb") as reader:
+            recovered = reader.readframes(reader.getnframes())
+        one_second = child.SAMPLE_RATE * 2
+        assert state.body["source"] == "recovered_recording"
+        assert recovered == child.expected_pcm(child.CHUNKS)[: len(recovered)]
+        assert len(recovered) >= appended - one_second, (len(recovered), appended)
+        assert report.ok, report.problems
+        assert rows == [] and not list(created_vault.folder.glob("blobs/*.recording"))
+        folders = [created_vault.folder, child_tmp, Path(tempfile.gettempdir())]
+        assert files_containing(folders, [child.marker()], changed_since=began) == []

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from safecase.storage.database import CIPHER_PAGE_SIZE
+from tests.adversarial.figures import SecurityFigure, record
 
 from .harness import (
     PASSPHRASE,
@@ -64,13 +65,18 @@ def _cut_offsets(wal_size: int) -> list[int]:
     return [offset for offset in offsets if offset <= wal_size]
 
 
+def _publish(row: str, unit: str, tried: int, failures: list[str]) -> None:
+    record(SecurityFigure("crash", row, tried, unit, tried - len(failures), lost=len(failures)))
+
+
 def _survivors_of_cut_wals(
-    crashed: Path, base: BaseVault, states: dict[str, str], workdir: Path
+    crashed: Path, base: BaseVault, states: dict[str, str], workdir: Path, row: str
 ) -> dict[int, Survivor]:
     wal = crashed / "vault.db-wal"
     survivors: dict[int, Survivor] = {}
     failures: list[str] = []
-    for offset in _cut_offsets(wal.stat().st_size):
+    offsets = _cut_offsets(wal.stat().st_size)
+    for offset in offsets:
         vault = copy_vault(crashed, workdir / f"cut-{offset}" / "vault")
         with (vault / "vault.db-wal").open("r+b") as handle:
             handle.truncate(offset)
@@ -78,6 +84,7 @@ def _survivors_of_cut_wals(
             survivors[offset] = open_survivor(vault, [PASSPHRASE], base.recovery_key, states)
         except Exception as error:  # report every cut, not just the first that fails
             failures.append(f"WAL cut at {offset} bytes: {type(error).__name__}: {error}")
+    _publish(row, "WAL cuts", len(offsets), failures)
     assert not failures, "\n".join(failures)
     return survivors
 
@@ -89,7 +96,8 @@ def test_a_batch_commit_cut_anywhere_in_the_wal_leaves_none_or_all_of_the_batch(
     run_uninterrupted(request, done, scratch=workdir)
     states = {"old": old, "new": state_of(done)}
     crashed = _killed_after(workdir, base, request, "sql COMMIT")
-    survivors = _survivors_of_cut_wals(crashed, base, states, workdir)
+    row = "Batch commit (30 records) torn: its WAL cut at every frame boundary and mid-frame"
+    survivors = _survivors_of_cut_wals(crashed, base, states, workdir, row)
     assert not any(s.first_check_problems for s in survivors.values())
     by_offset = sorted(survivors.items())
     assert by_offset[0][1].state == "old" and by_offset[-1][1].state == "new"
@@ -101,7 +109,8 @@ def test_a_rekey_cut_anywhere_in_the_wal_leaves_the_database_wholly_on_one_key(w
     request = request_for("rotate_master_key")
     states = {"unchanged": state_of(copy_vault(base.root, workdir / "old" / "vault"))}
     crashed = _killed_after(workdir, base, request, "sql PRAGMA rekey")
-    survivors = _survivors_of_cut_wals(crashed, base, states, workdir)
+    row = "Key rotation's rekey torn: its WAL cut at every frame boundary and mid-frame"
+    survivors = _survivors_of_cut_wals(crashed, base, states, workdir, row)
     epochs = [s.key_epoch for _, s in sorted(survivors.items())]
     assert epochs[0] == 1 and epochs[-1] == 2 and epochs == sorted(epochs)
 
@@ -115,7 +124,7 @@ def _checkpointed_pages(wal: bytes) -> list[tuple[int, bytes]]:
     return sorted(newest.items())
 
 
-def _survivors_of_partial_checkpoints(crashed: Path, base: BaseVault, workdir: Path) -> dict[int, Survivor]:
+def _survivors_of_partial_checkpoints(crashed: Path, base: BaseVault, workdir: Path, row: str) -> dict[int, Survivor]:
     reference = copy_vault(crashed, workdir / "reference" / "vault")
     states = {"as crashed": state_of(reference)}
     pages = _checkpointed_pages((crashed / "vault.db-wal").read_bytes())
@@ -132,6 +141,7 @@ def _survivors_of_partial_checkpoints(crashed: Path, base: BaseVault, workdir: P
             survivors[copied] = open_survivor(vault, [PASSPHRASE], base.recovery_key, states)
         except Exception as error:  # report every partial checkpoint, not just the first that fails
             failures.append(f"{copied} of {len(pages)} pages checkpointed: {type(error).__name__}: {error}")
+    _publish(row, "partial checkpoints", len(pages) + 1, failures)
     assert not failures, "\n".join(failures)
     return survivors
 
@@ -150,5 +160,7 @@ def test_a_checkpoint_killed_half_way_changes_nothing(
 ) -> None:
     arguments = {"records": fictional_records(30, first=100)} if operation == "write_batch" else {}
     crashed = _killed_after(workdir, base, request_for(operation, **arguments), after)
-    survivors = _survivors_of_partial_checkpoints(crashed, base, workdir)
+    what = "a batch commit" if operation == "write_batch" else "a rekey"
+    row = f"WAL checkpoint after {what} killed after every page"
+    survivors = _survivors_of_partial_checkpoints(crashed, base, workdir, row)
     assert {s.key_epoch for s in survivors.values()} == {1 if operation == "write_batch" else 2}
