@@ -44,7 +44,9 @@ class Smoke:
     def __init__(self, program: Path, home: Path) -> None:
         self.program = program
         self.home = home
-        self.internal = program.parent / "_internal"
+        # What PyInstaller unpacks beside the program (sys._MEIPASS): _internal/, or Contents/Frameworks in a .app.
+        in_app_bundle = program.parent.name == "MacOS"
+        self.internal = program.parent.parent / "Frameworks" if in_app_bundle else program.parent / "_internal"
         self.env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": str(home),
