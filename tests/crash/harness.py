@@ -6,16 +6,12 @@ each chosen kill point. Every crashed vault must unlock with exactly one of the 
 recovery key (on a copy, since unlocking settles things), pass ``check_vault`` (a failure in the first session
 is recorded; one that survives a re-lock fails the kill point), keep no temporary files and no pending key
 rotation, and hold records, versions, links and search results that are exactly the old or exactly the new state.
-Operations that also write evidence files, exchange bookkeeping or audit entries compare ``full_snapshot``, which
-adds those (evidence by content, since blob names are random).
-
-Each sweep publishes one row of docs/SECURITY.md's crash table (``Sweep.figure``): kill points tried, those after
-which every promise held, those that left a state that is neither old nor new (lost) and unexpected failures.
+Operations that also write evidence files, exchange bookkeeping or audit entries compare ``full_snapshot``
+(vault_state.py). sweeps.py runs a whole sweep and publishes its row of docs/SECURITY.md's crash table.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
@@ -24,7 +20,7 @@ import sys
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,20 +30,17 @@ from safecase.crypto.recovery_key import RecoveryKey, parse_recovery_key
 from safecase.domain.clock import FakeClock
 from safecase.domain.kinds import Kind
 from safecase.errors import WrongSecretError
-from safecase.services.attachments import AttachmentService
 from safecase.services.check import check_vault
 from safecase.services.records import RecordService
 from safecase.services.session import VaultSession
 from safecase.services.vault import VaultService
-from safecase.storage.blob_store import NAME_PATTERN, PARTIAL_SUFFIX
-from tests.adversarial.figures import SecurityFigure, record
+
+from .vault_state import MARKER, StateOf, snapshot
 
 PASSPHRASE = "바다 건너 새벽 기차 2019"  # fictional
 NEW_PASSPHRASE = "Kestrel harbour lantern 77"  # fictional
 CLOCK_MS = 1_700_000_000_000
 WRITER = Path(__file__).with_name("writer.py")
-MARKER = "kestrelwood"  # a made-up word in every record body: search results are part of the state
-EDIT_MARKER = "marlowfen"  # the word an edit puts in instead
 WRITER_TIMEOUT_S = 120
 
 
@@ -114,78 +107,6 @@ def create_vault(root: Path, records: Iterable[dict[str, Any]] = ()) -> BaseVaul
 def copy_vault(source: Path, target: Path) -> Path:
     shutil.copytree(source, target, symlinks=True)
     return target
-
-
-# -- the state of a vault ----------------------------------------------------------------------------------------
-
-
-def snapshot(session: VaultSession) -> str:
-    """Canonical JSON of every record, every version, every link, the search results and the revision counter."""
-    db = session.db
-    state = {
-        "records": db.query_all(
-            "SELECT num, id, kind, revision, created_at, updated_at, origin_device, deleted, body FROM records"
-            " ORDER BY num"
-        ),
-        "versions": db.query_all(
-            "SELECT r.id, v.revision, v.kind, v.deleted, v.origin_device, v.written_at, v.body, v.body_sha256"
-            " FROM record_versions v JOIN records r ON r.num = v.record_num ORDER BY r.id, v.revision"
-        ),
-        "links": db.query_all(
-            "SELECT r.id, l.field, l.target_id FROM record_links l JOIN records r ON r.num = l.source_num"
-            " ORDER BY 1, 2, 3"
-        ),
-        "search": {
-            word: sorted(hit.num for hit in session.search.query(word, 100_000)) for word in (MARKER, EDIT_MARKER)
-        },
-        "last_revision": session.meta.last_revision(),
-    }
-    return json.dumps(state, sort_keys=True, ensure_ascii=False)
-
-
-StateOf = Callable[[VaultSession], str]
-
-
-def _blob_folder(session: VaultSession) -> dict[str, int]:
-    """What is in blobs/ besides the referenced evidence: a crash must leave no partial and no orphan behind."""
-    folder = session.blobs.folder
-    names = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
-    referenced = {row[0] for row in session.db.query_all("SELECT blob_name FROM attachment_blobs")}
-    finished = [n for n in names if NAME_PATTERN.match(n)]
-    return {
-        "finished": len(finished),
-        "unreferenced": len([n for n in finished if n not in referenced]),
-        "partial": len([n for n in names if n.endswith(PARTIAL_SUFFIX)]),
-        "other": len([n for n in names if not NAME_PATTERN.match(n) and not n.endswith(PARTIAL_SUFFIX)]),
-    }
-
-
-def _stored_evidence(session: VaultSession) -> list[tuple[str, str, bool]]:
-    """(attachment id, when stored, whether the blob on disk has the size recorded); age's random padding makes
-    the size itself differ from run to run."""
-    rows = session.db.query_all(
-        "SELECT attachment_id, blob_name, stored_size, stored_at FROM attachment_blobs ORDER BY attachment_id"
-    )
-    return [(a, at, session.blobs.size_on_disk(name) == size) for a, name, size, at in rows]
-
-
-def full_snapshot(session: VaultSession) -> str:
-    """``snapshot`` plus evidence (by content: blob names are random), bundles and the audit chain's entries."""
-    db = session.db
-    state = {
-        "records": json.loads(snapshot(session)),
-        "attachments": _stored_evidence(session),
-        "evidence_problems": AttachmentService(session).problems(),  # every blob decrypted and re-hashed
-        "blob_folder": _blob_folder(session),
-        "bundles": db.query_all(
-            "SELECT bundle_id, sender_key, sequence, imported_at, manifest_sha256 FROM bundles_received ORDER BY 1"
-        ),
-        "version_sources": db.query_all("SELECT * FROM version_sources ORDER BY 1, 2"),
-        "conflicts": db.query_all("SELECT * FROM record_conflicts ORDER BY 1"),
-        "contacts": db.query_all("SELECT * FROM team_contacts ORDER BY 1"),
-        "audit": db.query_all("SELECT seq, at, action, subject, detail, entry_hash FROM audit_log ORDER BY seq"),
-    }
-    return json.dumps(state, sort_keys=True, ensure_ascii=False, default=str)
 
 
 def state_of(root: Path, passphrase: str = PASSPHRASE, measure: StateOf = snapshot) -> str:
@@ -392,138 +313,6 @@ def crash_runs(
 
 def expected_outcome(kill_at: int, labels: list[str]) -> str:
     return "completed" if kill_at > len(labels) else "killed"
-
-
-# -- a whole sweep over the kill points of one operation ---------------------------------------------------------
-
-
-@dataclass
-class Sweep:
-    """The outcome of crashing one operation at many points."""
-
-    labels: list[str]
-    points: list[int]
-    survivors: dict[int, Survivor]
-    failures: list[str]
-    lost: set[int] = field(default_factory=set)  # kill points that broke the promise (state, opening, check)
-    crashed: set[int] = field(default_factory=set)  # ... that ended in an unexpected failure instead
-    found: dict[int, str] = field(default_factory=dict)  # what `before` said of each crashed vault
-
-    def fail(self, point: int, error: BaseException | str) -> None:
-        """Report a kill point that broke the promise: an AssertionError (CrashCheckFailure) is a loss, a writer
-        that did not die where it should or any other exception is an unexpected failure."""
-        if isinstance(error, str):
-            self.crashed.add(point)
-            self.failures.append(f"{self.describe(point)}: {error}")
-            return
-        (self.lost if isinstance(error, AssertionError) else self.crashed).add(point)
-        self.failures.append(f"{self.describe(point)}: {type(error).__name__}: {error}")
-
-    def figure(self, row: str, note: str = "") -> SecurityFigure:
-        """This sweep as a row of the crash table (record it before asserting, so a failure is published too)."""
-        lost = self.lost | set(self.points_where(lambda s: bool(s.first_check_problems)))
-        crashed = self.crashed - lost
-        total = len(self.labels) + 1
-        if len(self.points) < total:
-            sampled = (
-                f"{len(self.points)} of {total} points: each file operation, BEGIN, COMMIT and their neighbours; "
-                "the rest evenly"
-            )
-            note = f"{note}; {sampled}" if note else sampled
-        return SecurityFigure(
-            group="crash",
-            row=row,
-            tried=len(self.points),
-            unit="kill points",
-            held=len(self.points) - len(lost | crashed),
-            lost=len(lost),
-            crashes=len(crashed),
-            note=note,
-        )
-
-    def points_where(self, predicate: Callable[[Survivor], bool]) -> list[int]:
-        return [point for point, survivor in self.survivors.items() if predicate(survivor)]
-
-    def describe(self, point: int) -> str:
-        return describe_point(self.labels, point)
-
-    def failed_first_checks(self) -> list[str]:
-        """Kill points after which check_vault failed in the first session (and passed after a re-lock)."""
-        return [
-            f"{self.describe(p)}: {self.survivors[p].first_check_problems[0]}"
-            for p in self.points_where(lambda s: bool(s.first_check_problems))
-        ]
-
-    def assert_clean(self) -> None:
-        problems = list(self.failures)
-        problems += [f"check_vault failed after {line}" for line in self.failed_first_checks()]
-        assert not problems, f"{len(problems)} kill point(s) broke the promise:\n" + "\n".join(problems)
-
-
-def sweep(
-    workdir: Path,
-    request: dict[str, Any],
-    base: BaseVault,
-    *,
-    budget: int,
-    new_passphrase: str | None = None,
-    then: Callable[[Path, Survivor], None] | None = None,
-    measure: StateOf = snapshot,
-    before: Callable[[Path], str] | None = None,
-    expected: dict[str, str] | None = None,
-) -> Sweep:
-    """Crash `request`'s operation at up to `budget` points on copies of `base` and check every survivor.
-
-    `then`, if given, runs on each survivor after the checks (e.g. to show the vault still takes the same
-    operation again); whatever it raises is reported as a failure of that kill point. `measure` is what "the
-    state" of a vault is (``snapshot``, or ``full_snapshot`` for operations that write more than records).
-    `before`, if given, looks at the crashed vault before anything unlocks it (an unlock repairs things) and says
-    what it found (kept in ``Sweep.found``). `expected` replaces the old and new states read from `base` and from
-    an uninterrupted run, for a base that does not open (a shredded vault).
-    """
-    completed = copy_vault(base.root, workdir / "new" / "vault")
-    labels = run_uninterrupted(request, completed, scratch=workdir)
-    if expected is None:
-        old = state_of(copy_vault(base.root, workdir / "old" / "vault"), measure=measure)
-        new = state_of(completed, new_passphrase or PASSPHRASE, measure)
-        expected = {"unchanged": old} if old == new else {"old": old, "new": new}
-    states = expected
-    passphrases = [PASSPHRASE] if new_passphrase is None else [PASSPHRASE, new_passphrase]
-    points = select_points(labels, budget)
-
-    def prepare(point: int) -> Path:
-        return copy_vault(base.root, workdir / f"kill-{point}" / "vault")
-
-    result = Sweep(labels, points, {}, [])
-    for point, vault, outcome in crash_runs(request, points, prepare, scratch=workdir):
-        if outcome != expected_outcome(point, labels):
-            result.fail(point, f"the writer {outcome}")
-            continue
-        try:
-            if before is not None:
-                result.found[point] = before(vault)
-            result.survivors[point] = open_survivor(vault, passphrases, base.recovery_key, states, measure)
-            if then is not None:
-                then(vault, result.survivors[point])
-        except Exception as error:  # every kill point is reported, not just the first that fails
-            result.fail(point, error)
-        shutil.rmtree(vault.parent, ignore_errors=True)
-    return result
-
-
-@contextlib.contextmanager
-def published(row: str, unit: str = "kill points", note: str = "") -> Iterator[None]:
-    """Publish a one-input row of the crash table for the checks in the block: held if they pass, lost if an
-    assertion fails, an unexpected failure if anything else is raised (which still propagates)."""
-    try:
-        yield
-    except AssertionError:
-        record(SecurityFigure("crash", row, 1, unit, 0, lost=1, note=note))
-        raise
-    except Exception:
-        record(SecurityFigure("crash", row, 1, unit, 0, crashes=1, note=note))
-        raise
-    record(SecurityFigure("crash", row, 1, unit, 1, note=note))
 
 
 def request_for(operation: str, **arguments: Any) -> dict[str, Any]:

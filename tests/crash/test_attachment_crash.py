@@ -34,7 +34,7 @@ from safecase.storage.blob_store import PARTIAL_SUFFIX, new_blob_name
 from tests.conftest import PASSPHRASE
 from tests.services.test_attachments import add_case, blob_files, evidence_file
 
-from .harness import published
+from .sweeps import published
 
 if not hasattr(signal, "SIGKILL"):  # pragma: no cover - Windows
     pytest.skip("SIGKILL and advisory locks are POSIX only", allow_module_level=True)

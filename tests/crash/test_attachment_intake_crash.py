@@ -20,17 +20,9 @@ from safecase.services.check import check_vault
 from tests.adversarial.figures import budget, record
 
 from .evidence_vaults import CASE_ID, add_case, evidence
-from .harness import (
-    PASSPHRASE,
-    BaseVault,
-    Survivor,
-    create_vault,
-    fictional_records,
-    full_snapshot,
-    request_for,
-    services,
-    sweep,
-)
+from .harness import PASSPHRASE, BaseVault, Survivor, create_vault, fictional_records, request_for, services
+from .sweeps import sweep
+from .vault_state import full_snapshot
 
 
 def _attach_again(source: Path) -> Callable[[Path, Survivor], None]:

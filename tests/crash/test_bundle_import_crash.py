@@ -28,13 +28,13 @@ from .harness import (
     copy_vault,
     create_vault,
     fictional_records,
-    full_snapshot,
     request_for,
     run_uninterrupted,
     services,
     state_of,
-    sweep,
 )
+from .sweeps import sweep
+from .vault_state import full_snapshot
 
 
 def _import_again(bundle: Path, finished: str) -> Callable[[Path, Survivor], None]:

@@ -36,7 +36,6 @@ from safecase.storage.vault_folder import VaultFolder
 
 from .harness import (
     CLOCK_MS,
-    EDIT_MARKER,
     NEW_PASSPHRASE,
     PASSPHRASE,
     BaseVault,
@@ -48,6 +47,7 @@ from .harness import (
     state_of,
 )
 from .mounts import small_tmpfs
+from .vault_state import EDIT_MARKER
 
 
 def safecase(vault: Path, *args: str, folder: Path) -> tuple[int, str]:

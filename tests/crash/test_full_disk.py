@@ -29,7 +29,6 @@ from tests.adversarial.figures import SecurityFigure, budget, record
 
 from .evidence_vaults import CASE_ID, add_case, evidence, make_bundle
 from .harness import (
-    EDIT_MARKER,
     NEW_PASSPHRASE,
     PASSPHRASE,
     BaseVault,
@@ -39,7 +38,6 @@ from .harness import (
     create_vault,
     describe_point,
     fictional_records,
-    full_snapshot,
     open_survivor,
     record_id,
     request_for,
@@ -48,6 +46,7 @@ from .harness import (
     state_of,
 )
 from .mounts import small_tmpfs
+from .vault_state import EDIT_MARKER, full_snapshot
 
 DISK_BYTES = 48 << 20  # room for a vault and the 2 MiB evidence file's free-space check (size + 16 MiB)
 FULL_WORDS = ("disk", "space", "full")

@@ -32,7 +32,6 @@ from .harness import (
     BaseVault,
     CrashCheckFailure,
     Survivor,
-    Sweep,
     copy_vault,
     crash_runs,
     create_vault,
@@ -43,8 +42,8 @@ from .harness import (
     select_points,
     services,
     state_of,
-    sweep,
 )
+from .sweeps import Sweep, sweep
 
 OTHER_PASSPHRASE = "Fictional stale passphrase 31"
 HEADER, BACKUP = "header.json", "header.bak.json"

@@ -17,7 +17,9 @@ import pytest
 
 from tests.adversarial.figures import budget, record
 
-from .harness import BaseVault, create_vault, fictional_records, full_snapshot, record_id, request_for, sweep
+from .harness import BaseVault, create_vault, fictional_records, record_id, request_for
+from .sweeps import sweep
+from .vault_state import full_snapshot
 
 ROWS = 24
 CSV_COLUMNS = (

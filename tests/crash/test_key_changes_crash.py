@@ -21,7 +21,6 @@ from .harness import (
     PASSPHRASE,
     BaseVault,
     Survivor,
-    Sweep,
     copy_vault,
     crash_runs,
     create_vault,
@@ -30,8 +29,8 @@ from .harness import (
     request_for,
     run_uninterrupted,
     services,
-    sweep,
 )
+from .sweeps import Sweep, sweep
 
 
 def _stale_backups(result: Sweep) -> list[str]:

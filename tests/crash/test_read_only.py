@@ -33,7 +33,6 @@ from tests.adversarial.figures import SecurityFigure, record
 
 from .evidence_vaults import CASE_ID, add_case, evidence, make_bundle
 from .harness import (
-    MARKER,
     NEW_PASSPHRASE,
     PASSPHRASE,
     WriterProcess,
@@ -44,6 +43,7 @@ from .harness import (
     services,
 )
 from .mounts import can_mount, read_only_bind
+from .vault_state import MARKER
 
 ORDINARY_UID = 65534  # "nobody": an account without privileges, present on every Linux system
 READ_ONLY_WORDS = ("read-only", "read only", "cannot be written", "permission")

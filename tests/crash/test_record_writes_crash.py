@@ -12,7 +12,9 @@ import pytest
 
 from tests.adversarial.figures import budget, record
 
-from .harness import EDIT_MARKER, BaseVault, create_vault, fictional_records, record_id, request_for, sweep
+from .harness import BaseVault, create_vault, fictional_records, record_id, request_for
+from .sweeps import sweep
+from .vault_state import EDIT_MARKER
 
 BATCH_SIZE = 50
 

@@ -26,7 +26,7 @@ from safecase.services.recording import recover_interrupted
 from safecase.services.vault import CreatedVault, VaultService
 from tests.conftest import PASSPHRASE
 from tests.crash import recording_child as child
-from tests.crash.harness import published
+from tests.crash.sweeps import published
 from tests.leak_scan import files_containing
 from tests.services.test_recording import make_testimony
 

@@ -21,16 +21,7 @@ from safecase.errors import ExitCode, IntegrityError
 from safecase.services.session import VaultSession
 from tests.adversarial.figures import SecurityFigure, record
 
-from .harness import (
-    CLOCK_MS,
-    PASSPHRASE,
-    BaseVault,
-    copy_vault,
-    create_vault,
-    fictional_records,
-    services,
-    state_of,
-)
+from .harness import CLOCK_MS, PASSPHRASE, BaseVault, copy_vault, create_vault, fictional_records, services, state_of
 
 
 @pytest.fixture
