@@ -10,8 +10,9 @@ own included, meets ENOSPC. Point 1 is a disk already full when the command star
 - once the filler is deleted: a vault that unlocks with exactly one passphrase (and the recovery key), passes
   ``check`` and holds exactly that state (``full_snapshot``: records, evidence by content, bundles, audit).
 
-Where no file system can be mounted (not root), the writer injects ENOSPC into Python's writes and caps the
-database at its page count instead; SQLite's WAL appends then still succeed, so the figure says it was simulated.
+Where no file system can be mounted (not root), the writer instead injects ENOSPC into Python's file writes and
+fsyncs and SQLITE_FULL into every COMMIT (rolling back first, as SQLite does); SQLite's other writes still
+succeed, so the figure says the full disk was simulated.
 """
 
 from __future__ import annotations
@@ -66,13 +67,12 @@ class Command:
 class FullDiskSweep:
     labels: list[str]
     points: list[int] = field(default_factory=list)
-    messages: dict[str, list[int]] = field(default_factory=dict)  # each distinct error line: where it came
     succeeded: list[int] = field(default_factory=list)
     lost: list[str] = field(default_factory=list)
     crashed: list[str] = field(default_factory=list)
 
     def figure(self, row: str, simulated: bool) -> SecurityFigure:
-        how = "ENOSPC injected into Python writes, database capped" if simulated else "a 48 MiB tmpfs filled"
+        how = "simulated (ENOSPC in Python writes, SQLITE_FULL at COMMIT)" if simulated else "a 48 MiB tmpfs filled"
         note = f"{how} at {len(self.points)} of {len(self.labels)} points; {len(self.succeeded)} still completed"
         failed = len(self.lost) + len(self.crashed)
         return SecurityFigure(
@@ -150,7 +150,6 @@ def _judge(
     if not _one_clear_line(stderr):
         result.crashed.append(f"{where}: exit {code} with {stderr!r}")
         return
-    result.messages.setdefault(stderr.strip(), []).append(point)
     # A key change without its audit entry is not "new", but it is in force.
     changed = survivor.state == "new" or survivor.passphrase != PASSPHRASE or survivor.key_epoch != 1
     says_in_force = bool(in_force) and stderr.startswith(f"safecase: {in_force}")
@@ -184,6 +183,7 @@ def sweep_full_disk(
             where = describe_point(labels, point)
             vault = copy_vault(setup.base.root, place / f"fill-{point}" / "vault")
             filler = place / ".filler"
+            Path(request["report"]).unlink(missing_ok=True)
             writer.submit(vault, None, fill_at=point, filler=str(filler) if disk else None, report=request["report"])
             outcome = writer.result()["outcome"]
             filler.unlink(missing_ok=True)
@@ -218,6 +218,5 @@ def test_a_write_on_a_full_disk_fails_in_one_clear_line_and_changes_nothing(
 ) -> None:
     result = sweep_full_disk(setup, setup.commands[name], small_disk, budget(14, 10_000), workdir)
     record(result.figure(f"{name} on a disk that fills up", simulated=small_disk is None))
-    print(json.dumps(result.messages, indent=1, ensure_ascii=False))
     result.assert_clean()
     assert 1 in result.points and 1 not in result.succeeded, "a disk full from the start must refuse the write"
