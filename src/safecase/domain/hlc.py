@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from safecase.domain.clock import Clock
 
-_REVISION = re.compile(r"^(\d{19})\.(\d{4})\.([0-9a-f]{16})$")
+# ASCII digits only, and the whole text (``$`` would let a trailing line break through): one spelling per revision.
+_REVISION = re.compile(r"(\d{19})\.(\d{4})\.([0-9a-f]{16})", re.ASCII)
 _MAX_COUNTER = 9999
 
 
@@ -29,7 +30,7 @@ class Revision:
 
     @classmethod
     def parse(cls, text: str) -> Revision:
-        match = _REVISION.match(text)
+        match = _REVISION.fullmatch(text)
         if match is None:
             raise ValueError("not a revision")
         return cls(int(match[1]), int(match[2]), match[3])
