@@ -16,7 +16,15 @@ from safecase.errors import ExitCode, IntegrityError
 from safecase.services.exchange.importer import BundleImporter
 from tests.adversarial import fuzz_targets
 from tests.adversarial.fuzz_bundles import with_record_line
-from tests.adversarial.tamper_artefacts import encrypt_to_receiver, exchange, open_vault, snapshot
+from tests.adversarial.fuzz_support import REGRESSIONS
+from tests.adversarial.tamper_artefacts import (
+    encrypt_to_receiver,
+    exchange,
+    open_vault,
+    run_cli,
+    signed_report,
+    snapshot,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -66,3 +74,18 @@ def test_the_same_bundle_with_the_revision_as_written_imports(tmp_path: Path) ->
     bundle.write_bytes(encrypt_to_receiver(with_record_line(exchange().plaintext, _revision(lambda r: r))))
     with open_vault(exchange().receiver_copy(tmp_path / "vault")) as session:
         assert BundleImporter(session).import_bundle(bundle).new_records >= 3
+
+
+def test_safecase_verify_refuses_the_pdfs_that_crashed_its_reader_in_one_line(tmp_path: Path) -> None:
+    """Found by the report tamper sweep and fuzzer: a malformed number (decimal.InvalidOperation) or xref stream
+    (AssertionError) escaped pyHanko as an internal error instead of "not a PDF / damaged signature", exit 4."""
+    crashers = sorted((REGRESSIONS / "report-verify").glob("*.bin"))
+    assert crashers
+    signature = tmp_path / "report.pdf.minisig"
+    signature.write_bytes(signed_report().minisig)
+    for crasher in crashers:
+        pdf = tmp_path / "report.pdf"
+        pdf.write_bytes(crasher.read_bytes())
+        code, out, err = run_cli(["verify", str(pdf), "--signature", str(signature)])
+        assert code == ExitCode.INTEGRITY and out == "", (crasher.name, err)
+        assert err.count("\n") == 1 and err.startswith("safecase: ") and "internal error" not in err, err

@@ -35,8 +35,9 @@ from safecase.errors import IntegrityError, UsageError
 logging.getLogger("pyhanko").addHandler(logging.NullHandler())
 logging.getLogger("pyhanko_certvalidator").addHandler(logging.NullHandler())
 
-# What damaged input makes pyHanko and asn1crypto raise (pyHanko's validation errors are ValueErrors).
-_READ_ERRORS = (PdfError, ValueError, KeyError, IndexError, TypeError, AttributeError)
+# What damaged input makes pyHanko and asn1crypto raise (pyHanko's validation errors are ValueErrors). A malformed
+# number gets decimal.InvalidOperation (an ArithmeticError), a malformed xref stream an AssertionError.
+_READ_ERRORS = (PdfError, ValueError, ArithmeticError, AssertionError, KeyError, IndexError, TypeError, AttributeError)
 
 _NOT_A_PDF = "This file is not a PDF, or it is too damaged to read: get a fresh copy from the signer"
 _NO_SIGNATURE = "The PDF has no signature: it was never signed, or its signature was removed"
