@@ -5,9 +5,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from safecase import __version__
+from safecase.build_info import resources_folder
 from safecase.domain.clock import SystemClock
 from safecase.services.vault import VaultService
 from safecase.ui.app import SafeCaseApp, default_settings_store
@@ -23,6 +25,7 @@ def run_app(vault_root: Path, vaults: VaultService, *, lang: str | None = None) 
     qt_app.setApplicationName("SafeCase")
     qt_app.setApplicationVersion(__version__)
     qt_app.setDesktopFileName("org.safecase.SafeCase")
+    qt_app.setWindowIcon(QIcon(str(resources_folder() / "icons" / "safecase.svg")))
     settings = AppSettings(default_settings_store())
     if lang:
         settings.language = lang
