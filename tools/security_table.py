@@ -3,6 +3,10 @@
     python tools/security_table.py            # full budget: the table we publish (a few minutes)
     python tools/security_table.py --quick    # CI's bounded run: same tests, fewer inputs each
     python tools/security_table.py --quick --output /tmp/SECURITY.md   # leave docs/ untouched
+    python tools/security_table.py --quick --figures FILE               # the rows a test run already recorded
+
+CI uses the last form: its one pytest run (the README's test command) records the rows with
+``SAFECASE_SECURITY_FIGURES=FILE`` set, and the table is made from them instead of running the tests twice.
 
 Runs ``pytest tests/adversarial tests/crash`` with ``SAFECASE_SECURITY_FIGURES`` pointing at a scratch file (each
 test appends its rows: tests/adversarial/figures.py), then writes the rows between the markers in SECURITY.md.
@@ -87,11 +91,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="CI's budget: fewer inputs per test")
     parser.add_argument("--output", type=Path, default=SECURITY_MD, help="where to write (default docs/SECURITY.md)")
+    parser.add_argument("--figures", type=Path, help="make the table from rows a test run recorded in FILE")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="safecase-figures-") as scratch:
-        figures_file = Path(scratch) / "figures.jsonl"
-        exit_code = run_tests(figures_file, args.quick)
-        figures = read_figures(figures_file)
+    if args.figures is not None:
+        if not args.figures.is_file():
+            print(f"security table: no figures file {args.figures}: run the tests with {FIGURES_ENV} set to it")
+            return 2
+        exit_code, figures = 0, read_figures(args.figures)
+    else:
+        with tempfile.TemporaryDirectory(prefix="safecase-figures-") as scratch:
+            figures_file = Path(scratch) / "figures.jsonl"
+            exit_code = run_tests(figures_file, args.quick)
+            figures = read_figures(figures_file)
     write_table(args.output, table(figures, args.quick))
     found = problems(figures, exit_code)
     for problem in found:
