@@ -60,7 +60,7 @@ def _manifest_fields(members: Members) -> dict[str, Any] | None:
     head = dict(members[:1])
     try:
         fields = json.loads(head.get(MANIFEST_NAME, b""))
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return fields if isinstance(fields, dict) else None
 

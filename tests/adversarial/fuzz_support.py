@@ -354,6 +354,11 @@ def json_mutated(
     return text.encode("utf-8", "surrogatepass")[:MAX_INPUT]
 
 
+def samples(seeds: Sequence[bytes]) -> list[Sample]:
+    """Seeds that hypothesis shows by size and hash when it prints the strategy of a failing test."""
+    return [Sample(seed) for seed in seeds]
+
+
 def fuzz_inputs(seeds: Sequence[bytes], *structured: st.SearchStrategy[bytes]) -> st.SearchStrategy[bytes]:
     """The usual mix: structure-aware variants (given), byte-level mutations of the seeds, and arbitrary bytes."""
-    return st.one_of(*structured, mutated(seeds), arbitrary())
+    return st.one_of(*structured, mutated(samples(seeds)), arbitrary())
