@@ -19,6 +19,7 @@ from safecase.crypto import minisign
 from safecase.crypto.age_pipe import AgeDecryptingReader
 from safecase.crypto.contact_card import read_card
 from safecase.crypto.header import VaultHeader
+from safecase.crypto.identity import PublicIdentity
 from safecase.domain.hlc import Revision
 from safecase.errors import IntegrityError, SafeCaseError, UsageError, ValidationError
 from safecase.services.exchange.importer import BundleImporter
@@ -77,6 +78,11 @@ def feed_minisig(data: bytes) -> None:
 
 def feed_minisign_key(data: bytes) -> None:
     minisign.parse_public_key_with_id(data.decode("utf-8", "replace"))
+
+
+def feed_contact_qr(data: bytes) -> None:
+    """A scanned or typed identity code, as `contact verify --qr CODE` reads it."""
+    PublicIdentity.from_qr_payload(data.decode("utf-8", "surrogateescape"))
 
 
 def feed_tar(data: bytes) -> None:
@@ -190,6 +196,7 @@ _SPECS: tuple[tuple[str, str, Callable[[bytes], object], tuple[type[SafeCaseErro
     ("contact-card", "Contact card (read_card)", feed_card, (UsageError, IntegrityError)),
     ("minisign-signature", "Minisign signature (minisign.verify)", feed_minisig, (IntegrityError,)),
     ("minisign-public-key", "Minisign public key (parse_public_key)", feed_minisign_key, (UsageError,)),
+    ("contact-qr", "Identity QR code (PublicIdentity.from_qr_payload)", feed_contact_qr, (UsageError, IntegrityError)),
     ("tar-stream", "Bundle tar stream (TarReader)", feed_tar, (IntegrityError,)),
     ("bundle-manifest", "Bundle manifest (Manifest.parse)", feed_manifest, (IntegrityError,)),
     ("record-line", "Bundle record line (parse_version_line)", feed_record_line, (IntegrityError,)),

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from safecase.crypto import identity as identity_module
 from safecase.errors import ExitCode, IntegrityError
 from safecase.services.exchange.importer import BundleImporter
 from tests.adversarial import fuzz_targets
@@ -22,9 +23,11 @@ from tests.adversarial.tamper_artefacts import (
     exchange,
     open_vault,
     run_cli,
+    sender_identity,
     signed_report,
     snapshot,
 )
+from tests.conftest import PASSPHRASE
 
 
 @pytest.fixture(autouse=True)
@@ -89,3 +92,21 @@ def test_safecase_verify_refuses_the_pdfs_that_crashed_its_reader_in_one_line(tm
         code, out, err = run_cli(["verify", str(pdf), "--signature", str(signature)])
         assert code == ExitCode.INTEGRITY and out == "", (crasher.name, err)
         assert err.count("\n") == 1 and err.startswith("safecase: ") and "internal error" not in err, err
+
+
+def test_contact_verify_refuses_a_qr_code_with_digits_of_another_script_in_one_line(tmp_path: Path) -> None:
+    """Found by the QR code fuzzer: a code whose digest part held non-ASCII characters (here Arabic-Indic digits)
+    reached hmac.compare_digest, which raises TypeError for such text: an internal error instead of exit 2."""
+    payload = sender_identity().public().qr_payload()
+    prefix, digest = payload.rsplit(":", 1)
+    respelled = f"{prefix}:{digest.translate(str.maketrans('0123456789', '٠١٢٣٤٥٦٧٨٩'))}"
+    folder = exchange().receiver_copy(tmp_path / "vault")
+    secret = tmp_path / "passphrase.txt"
+    secret.write_text(PASSPHRASE + "\n", encoding="utf-8")
+    with open_vault(folder) as session:
+        before = snapshot(session)
+    code, out, err = run_cli(["contact", "verify", "Kim Field Worker", "--qr", respelled, "--vault", str(folder),
+                              "--passphrase-file", str(secret)])  # fmt: skip
+    assert (code, out) == (ExitCode.USAGE, "") and err == f"safecase: {identity_module._BAD_QR}\n", err
+    with open_vault(folder) as session:
+        assert snapshot(session) == before

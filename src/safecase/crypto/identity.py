@@ -97,6 +97,8 @@ class PublicIdentity:
             identity = cls(b64url_decode_strict(parts[0]), parts[1])
         except ValueError:
             raise UsageError(_BAD_QR) from None
+        if not parts[2].isascii():  # compare_digest refuses other text with a TypeError
+            raise UsageError(_BAD_QR)
         if not hmac.compare_digest(identity.fingerprint_digest().hex(), parts[2].lower()):
             raise IntegrityError(_QR_MISMATCH)
         return identity
