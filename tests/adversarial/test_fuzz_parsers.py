@@ -1,4 +1,5 @@
-"""Fuzzing the parsers of outside input that need no vault: header, card, minisign, tar, manifest, record line, age.
+"""Fuzzing the parsers of outside input that need no vault: header, card, identity QR code, minisign, tar, manifest,
+record line, age.
 
 What is attacked: each parser, fed structure-aware variants of a real input (fields edited with the checksum or
 signature put right again, so the input gets past the first check), byte-level mutations, and arbitrary bytes.
@@ -23,7 +24,16 @@ from safecase.crypto import contact_card, minisign
 from safecase.crypto.encoding import b64encode, canonical_json
 from safecase.storage.tar_stream import BLOCK, TarWriter
 from tests.adversarial import fuzz_targets
-from tests.adversarial.fuzz_support import arbitrary, fuzz_inputs, json_mutated, mutated, run_fuzzer, samples
+from tests.adversarial.fuzz_support import (
+    ODD_STRINGS,
+    arbitrary,
+    fuzz_inputs,
+    json_mutated,
+    mutated,
+    near_misses,
+    run_fuzzer,
+    samples,
+)
 from tests.adversarial.tamper_artefacts import exchange, sender_identity
 
 # -- seeds ------------------------------------------------------------------------------------------------------
@@ -123,6 +133,23 @@ def test_fuzz_minisign_public_key() -> None:
     public = sender_identity().public_key_bytes
     seeds = [minisign.public_key_file_text(public).encode(), minisign.public_key_base64(public).encode()]
     run_fuzzer(fuzz_targets.target("minisign-public-key"), fuzz_inputs(seeds), quick=200, full=5_000)
+
+
+@st.composite
+def qr_variants(draw: st.DrawFn, payload: str) -> bytes:
+    """An identity code with one of its colon-separated parts changed a little (or replaced by an odd text)."""
+    parts = payload.split(":")
+    index = draw(st.integers(0, len(parts) - 1))
+    parts[index] = draw(st.sampled_from(near_misses(parts[index])) | st.sampled_from(ODD_STRINGS) | st.text(max_size=8))
+    if draw(st.booleans()):
+        parts.insert(draw(st.integers(0, len(parts))), draw(st.text(max_size=4)))
+    return ":".join(parts).encode("utf-8", "surrogatepass")
+
+
+def test_fuzz_contact_qr_code() -> None:
+    payload = sender_identity().public().qr_payload()
+    seed = payload.encode()
+    run_fuzzer(fuzz_targets.target("contact-qr"), fuzz_inputs([seed], qr_variants(payload)), quick=300, full=8_000)
 
 
 @st.composite
