@@ -13,8 +13,7 @@ import json
 from typing import Any
 
 from safecase.crypto import minisign
-from safecase.errors import SafeCaseError
-from safecase.services.exchange.manifest import MANIFEST_NAME, SIGNATURE_NAME, Manifest
+from safecase.services.exchange.manifest import MANIFEST_NAME, SIGNATURE_NAME
 from safecase.storage.tar_stream import BLOCK, RECORD
 from tests.adversarial.tamper_artefacts import sender_identity
 
@@ -65,6 +64,16 @@ def _manifest_fields(members: Members) -> dict[str, Any] | None:
     return fields if isinstance(fields, dict) else None
 
 
+def trusted_comment(fields: dict[str, Any]) -> str:
+    """What Manifest.trusted_comment gives, from the raw fields (so an edit the parser refuses is signed too)."""
+    sender = fields.get("sender")
+    fingerprint = str(sender.get("fingerprint") or "") if isinstance(sender, dict) else ""
+    return (
+        f"safecase bundle {fields.get('bundle_id')} sequence {fields.get('sequence')} from "
+        f"{fingerprint.replace(' ', '')} at {fields.get('created_at')}"
+    )
+
+
 def resigned(members: Members, *, fix_member_list: bool = True) -> Members:
     """The members with the manifest's member list made to match what follows (if asked) and signed again."""
     fields = _manifest_fields(members)
@@ -78,12 +87,20 @@ def resigned(members: Members, *, fix_member_list: bool = True) -> Members:
         ]
     try:
         manifest_bytes = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
-        comment = Manifest.parse(manifest_bytes).trusted_comment()
-    except (ValueError, TypeError, RecursionError, SafeCaseError):
+        signature = minisign.sign(sender_identity(), manifest_bytes, trusted_comment(fields)).encode("utf-8")
+    except (ValueError, TypeError, RecursionError):  # a value json.dumps or a comment line cannot hold
         return members
-    signature = minisign.sign(sender_identity(), manifest_bytes, comment).encode("utf-8")
     rest = [(name, data) for name, data in members if name not in (MANIFEST_NAME, SIGNATURE_NAME)]
     return [(MANIFEST_NAME, manifest_bytes), (SIGNATURE_NAME, signature), *rest]
+
+
+def with_manifest_edit(plaintext: bytes, edit: Any) -> bytes:
+    """The bundle with its manifest's JSON changed by ``edit`` (in place) and signed again."""
+    members = split_members(plaintext)
+    fields = json.loads(members[0][1])
+    edit(fields)
+    members[0] = (MANIFEST_NAME, json.dumps(fields).encode())
+    return build_tar(resigned(members, fix_member_list=False))
 
 
 def with_record_line(plaintext: bytes, edit: Any, line: int = 0) -> bytes:

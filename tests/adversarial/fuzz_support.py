@@ -256,8 +256,10 @@ def near_misses(value: Any) -> list[Any]:
         digits = value.translate(
             str.maketrans("0123456789", "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669")
         )
-        return [value + "\n", " " + value, value.upper(), value.lower(), digits, value[:-1], value + value[-1:],
-                value.replace("-", "\u2010"), value + "\u0000"]  # fmt: skip
+        first = next((i for i, c in enumerate(value) if c in "0123456789"), None)
+        one_digit = value if first is None else value[:first] + digits[first] + value[first + 1 :]
+        return [value + "\n", " " + value, value.upper(), value.lower(), digits, one_digit, value[:-1],
+                value + value[-1:], value.replace("-", "\u2010"), value + "\u0000"]  # fmt: skip
     return [value]
 
 

@@ -13,6 +13,7 @@ import functools
 import io
 import itertools
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from safecase.crypto import minisign
@@ -20,6 +21,7 @@ from safecase.crypto.age_pipe import AgeDecryptingReader
 from safecase.crypto.contact_card import read_card
 from safecase.crypto.header import VaultHeader
 from safecase.crypto.identity import PublicIdentity
+from safecase.domain.clock import iso_from_ms
 from safecase.domain.hlc import Revision
 from safecase.errors import IntegrityError, SafeCaseError, UsageError, ValidationError
 from safecase.services.exchange.importer import BundleImporter
@@ -95,6 +97,9 @@ def feed_manifest(data: bytes) -> None:
     manifest = Manifest.parse(data)
     if Manifest.parse(manifest.to_bytes()) != manifest:
         raise Accepted("a manifest that does not survive its own round trip was accepted")
+    moment = datetime.strptime(manifest.created_at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    if iso_from_ms(round(moment.timestamp() * 1000)) != manifest.created_at:
+        raise Accepted(f"a creation time in another spelling than UTC ISO 8601 was accepted: {manifest.created_at!r}")
 
 
 def feed_record_line(data: bytes) -> None:

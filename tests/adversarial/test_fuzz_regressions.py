@@ -16,7 +16,7 @@ from safecase.crypto import identity as identity_module
 from safecase.errors import ExitCode, IntegrityError
 from safecase.services.exchange.importer import BundleImporter
 from tests.adversarial import fuzz_targets
-from tests.adversarial.fuzz_bundles import with_record_line
+from tests.adversarial.fuzz_bundles import with_manifest_edit, with_record_line
 from tests.adversarial.fuzz_support import REGRESSIONS
 from tests.adversarial.tamper_artefacts import (
     encrypt_to_receiver,
@@ -109,4 +109,22 @@ def test_contact_verify_refuses_a_qr_code_with_digits_of_another_script_in_one_l
                               "--passphrase-file", str(secret)])  # fmt: skip
     assert (code, out) == (ExitCode.USAGE, "") and err == f"safecase: {identity_module._BAD_QR}\n", err
     with open_vault(folder) as session:
+        assert snapshot(session) == before
+
+
+@pytest.mark.parametrize("created_at", ["٢025-11-24T16:00:00.000Z", "2025-11-24T1٦:00:00.000Z"])
+def test_a_signed_bundle_dated_with_digits_of_another_script_is_refused(tmp_path: Path, created_at: str) -> None:
+    """Found by the manifest fuzzer: the creation time's pattern took any Unicode digit (strptime reads them too), so
+    a sender's bundle could be stored and shown with a date in another spelling than UTC ISO 8601."""
+
+    def redate(fields: dict[str, Any]) -> None:
+        fields["created_at"] = created_at
+
+    bundle = tmp_path / "redated.safecase-bundle"
+    bundle.write_bytes(encrypt_to_receiver(with_manifest_edit(exchange().plaintext, redate)))
+    with open_vault(exchange().receiver_copy(tmp_path / "vault")) as session:
+        before = snapshot(session)
+        with pytest.raises(IntegrityError, match=r"manifest is malformed \(bad creation time\)") as refused:
+            BundleImporter(session).import_bundle(bundle)
+        assert refused.value.exit_code == ExitCode.INTEGRITY
         assert snapshot(session) == before

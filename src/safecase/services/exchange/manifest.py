@@ -43,7 +43,7 @@ RECORDS_MEMBER = re.compile(r"^records/[0-9]{6}\.jsonl$")
 ATTACHMENT_MEMBER = re.compile(rf"^attachments/({_UUID})$")
 _BUNDLE_ID = re.compile(rf"^{_UUID}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
-_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
+_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$", re.ASCII)  # no digits of other scripts
 _FINGERPRINT = re.compile(r"^\d{5}( \d{5}){7}$")
 _COUNT_KEYS = frozenset({"records", "versions", "attachments", "attachment_bytes", "persons", "contacts", "cases"})
 
