@@ -53,7 +53,7 @@ def show_and_close(qtbot: QtBot, dialog: PreviewDialog) -> None:
     """Let the viewer work a moment (a recording plays) and close the preview."""
     viewer = dialog.viewer
     if isinstance(viewer, MediaViewer):
-        viewer.player.play()
+        viewer.play_button.click()
         qtbot.waitUntil(lambda: viewer.player.duration() > 0, timeout=WAIT_MS)
     qtbot.wait(200)
     dialog.close()

@@ -4,6 +4,11 @@ Every viewer reads the one ``QByteArray`` through a ``QBuffer`` that points at i
 on that array, without a copy), so there is one block to overwrite. This is best effort: the decoders keep their
 own copies (pixels, text, PDF objects, audio frames) that Qt and Python free without overwriting. The buffer the
 database thread decrypts into (``AttachmentService.read_plaintext``) is overwritten as soon as it is copied here.
+
+``wipe`` runs the viewers' ``before_wipe`` callbacks, then closes the devices, overwrites the bytes and frees them,
+all before it returns. So a callback must return only once its reader has let go of the bytes: a media player is
+stopped and its engine's threads joined (``media_viewer``, which does so with the GIL released, as the player's
+threads need it to finish).
 """
 
 from __future__ import annotations
