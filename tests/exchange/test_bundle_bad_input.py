@@ -292,7 +292,8 @@ def large_bundle(team: Team, size: int = 400 * 1024) -> Path:
 
 
 def age_header_length(data: bytes) -> int:
-    return data.index(b"\n", data.index(b"\n--- ")) + 1
+    """Bytes up to and including the age header's closing ``--- MAC`` line."""
+    return data.index(b"\n", data.index(b"\n--- ") + 1) + 1
 
 
 def test_a_bundle_cut_short_anywhere_is_refused_as_incomplete(team: Team) -> None:
