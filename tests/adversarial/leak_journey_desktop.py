@@ -24,18 +24,16 @@ from safecase.domain.clock import SystemClock
 from safecase.domain.kinds import Kind
 from safecase.errors import SafeCaseError
 from safecase.services.vault import VaultService
-from safecase.ui.app import SafeCaseApp, default_settings_store
+from safecase.ui.app import SafeCaseApp
 from safecase.ui.editors.testimony import TestimonyEditor
 from safecase.ui.evidence.media_viewer import MediaViewer
 from safecase.ui.evidence.panel import EvidencePanel
 from safecase.ui.evidence.recorder_widget import RecorderState
 from safecase.ui.executor import TaskContext
-from safecase.ui.i18n import LanguageSwitcher
+from safecase.ui.launch import start_app
 from safecase.ui.main_thread_gc import MainThreadGarbageCollector
 from safecase.ui.main_window import MainWindow
-from safecase.ui.protection.screen_lock import screen_lock_listener_for_platform
 from safecase.ui.reports.report_wizard import ReportWizard
-from safecase.ui.settings import AppSettings
 from safecase.ui.settings_dialog import SettingsDialog
 from safecase.ui.unlock_window import UnlockWindow
 from tests.adversarial.leak_journey_microphone import Microphones
@@ -87,24 +85,9 @@ class Driver:
 
 
 def open_app(qt_app: QApplication, vault_root: Path) -> tuple[SafeCaseApp, MainThreadGarbageCollector]:
-    """What ``ui/launch.py:run_app`` builds, with the test KDF policy; the caller runs the event loop."""
-    qt_app.setApplicationName("SafeCase")
-    qt_app.setDesktopFileName("org.safecase.SafeCase")
-    vaults = VaultService(KdfPolicy.for_tests(), SystemClock())
-    settings = AppSettings(default_settings_store())
-    app = SafeCaseApp(
-        qt_app,
-        vault_root,
-        vaults,
-        SystemClock(),
-        settings,
-        screen_lock_listener_for_platform(),
-        LanguageSwitcher(qt_app),
-    )
-    collector = MainThreadGarbageCollector(qt_app)
-    collector.start()
-    app.start()
-    return app, collector
+    """What ``ui/launch.py:run_app`` builds (its own ``start_app``), with the test KDF policy; the caller runs the
+    event loop."""
+    return start_app(qt_app, vault_root, VaultService(KdfPolicy.for_tests(), SystemClock()))
 
 
 def close_app(driver: Driver, collector: MainThreadGarbageCollector) -> None:

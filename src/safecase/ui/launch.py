@@ -22,6 +22,17 @@ from safecase.ui.settings import AppSettings
 def run_app(vault_root: Path, vaults: VaultService, *, lang: str | None = None) -> int:
     qt_app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "safecase"])
     assert isinstance(qt_app, QApplication)
+    _app, collector = start_app(qt_app, vault_root, vaults, lang=lang)
+    try:
+        return int(qt_app.exec())
+    finally:
+        collector.stop()
+
+
+def start_app(
+    qt_app: QApplication, vault_root: Path, vaults: VaultService, *, lang: str | None = None
+) -> tuple[SafeCaseApp, MainThreadGarbageCollector]:
+    """Everything ``run_app`` builds, started, short of running the event loop (the caller stops the collector)."""
     qt_app.setApplicationName("SafeCase")
     qt_app.setApplicationVersion(__version__)
     qt_app.setDesktopFileName("org.safecase.SafeCase")
@@ -41,7 +52,4 @@ def run_app(vault_root: Path, vaults: VaultService, *, lang: str | None = None) 
     collector = MainThreadGarbageCollector(qt_app)
     collector.start()
     app.start()
-    try:
-        return int(qt_app.exec())
-    finally:
-        collector.stop()
+    return app, collector
