@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import Counter
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -24,33 +23,14 @@ from PySide6.QtWidgets import (
 )
 
 from safecase.domain.kinds import Kind
-from safecase.domain.records import display_title
 from safecase.errors import SafeCaseError, shown
 from safecase.services.exchange.export import ExportPlan
 from safecase.services.exchange.scope import ScopeRequest
 from safecase.storage.team_contacts import TeamContact
 from safecase.ui.evidence.model import human_size
 from safecase.ui.executor import DatabaseExecutor, TaskContext
+from safecase.ui.widgets.checkable_list import CheckableListModel, load_cases
 from safecase.ui.widgets.plain import PlainLabel
-
-IdRole = Qt.ItemDataRole.UserRole + 1
-MAX_CASES_LISTED = 5000
-
-
-def _checkable(text: str, item_id: str) -> QStandardItem:
-    item = QStandardItem(text)
-    item.setData(item_id, IdRole)
-    item.setCheckable(True)
-    item.setEditable(False)
-    return item
-
-
-def checked_ids(model: QStandardItemModel) -> list[str]:
-    return [
-        str(model.item(row).data(IdRole))
-        for row in range(model.rowCount())
-        if model.item(row).checkState() == Qt.CheckState.Checked
-    ]
 
 
 class RecipientsPage(QWizardPage):
@@ -58,7 +38,7 @@ class RecipientsPage(QWizardPage):
         super().__init__(parent)
         self.setTitle(self.tr("Who receives it"))
         self.setSubTitle(self.tr("Only the people you tick can open the bundle."))
-        self.model = QStandardItemModel(self)
+        self.model = CheckableListModel(self)
         self.model.itemChanged.connect(lambda _item: self.completeChanged.emit())
         self.view = QListView(self)
         self.view.setModel(self.model)
@@ -66,18 +46,17 @@ class RecipientsPage(QWizardPage):
         layout.addWidget(self.view)
 
     def set_contacts(self, contacts: list[TeamContact]) -> None:
-        self.model.clear()
-        for contact in contacts:
-            if contact.revoked:
-                continue
-            label = shown(contact.display_name)
-            if not contact.verified:
-                label += "  " + self.tr("(fingerprint not verified)")
-            self.model.appendRow(_checkable(label, contact.id))
+        unverified = "  " + self.tr("(fingerprint not verified)")
+        labels = [
+            (contact.id, shown(contact.display_name) + ("" if contact.verified else unverified))
+            for contact in contacts
+            if not contact.revoked
+        ]
+        self.model.set_items(labels)
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
-        return bool(checked_ids(self.model))
+        return bool(self.model.checked_ids())
 
 
 class ContentPage(QWizardPage):
@@ -90,7 +69,7 @@ class ContentPage(QWizardPage):
         group.addButton(self.everything)
         group.addButton(self.chosen_cases)
         self.everything.setChecked(True)
-        self.cases = QStandardItemModel(self)
+        self.cases = CheckableListModel(self)
         self.cases_view = QListView(self)
         self.cases_view.setModel(self.cases)
         self.only_changed = QCheckBox(self.tr("Only records changed since"), self)
@@ -106,18 +85,13 @@ class ContentPage(QWizardPage):
             signal.connect(self._update)
         self._update()
 
-    def set_cases(self, cases: list[tuple[str, str]]) -> None:
-        self.cases.clear()
-        for case_id, title in cases:
-            self.cases.appendRow(_checkable(title, case_id))
-
     def request(self) -> ScopeRequest:
         since = self.since.date().toString("yyyy-MM-dd") + "T00:00:00.000Z" if self.only_changed.isChecked() else None
-        cases = tuple(checked_ids(self.cases)) if self.chosen_cases.isChecked() else ()
+        cases = tuple(self.cases.checked_ids()) if self.chosen_cases.isChecked() else ()
         return ScopeRequest(case_ids=cases, since=since, include_contacts=self.include_contacts.isChecked())
 
     def isComplete(self) -> bool:
-        return not self.chosen_cases.isChecked() or bool(checked_ids(self.cases))
+        return not self.chosen_cases.isChecked() or bool(self.cases.checked_ids())
 
     def _update(self, *_args: object) -> None:
         self.cases_view.setEnabled(self.chosen_cases.isChecked())
@@ -214,15 +188,12 @@ class SendWizard(QWizard):
         executor.submit(self._load, on_success=self._on_loaded, on_failure=self._on_failed, owner=self)
 
     def _load(self, context: TaskContext) -> tuple[list[TeamContact], list[tuple[str, str]]]:
-        workspace = context.workspace
-        cases = workspace.records.list_kind(Kind.CASE, limit=MAX_CASES_LISTED)
-        titles = [(c.id, display_title(Kind.CASE, c.body, lang=self._lang)) for c in cases]
-        return workspace.contacts.all(), titles
+        return context.workspace.contacts.all(), load_cases(context, self._lang)
 
     def _on_loaded(self, loaded: tuple[list[TeamContact], list[tuple[str, str]]]) -> None:
         self._contacts, cases = loaded
         self.recipients_page.set_contacts(self._contacts)
-        self.content_page.set_cases(cases)
+        self.content_page.cases.set_items(cases)
 
     def _on_page_changed(self, page_id: int) -> None:
         if self.page(page_id) is not self.review_page:
@@ -230,7 +201,7 @@ class SendWizard(QWizard):
         self.review_page.show_counting()
         self._plan_request += 1
         asked = self._plan_request
-        chosen = set(checked_ids(self.recipients_page.model))
+        chosen = set(self.recipients_page.model.checked_ids())
         recipients = [c for c in self._contacts if c.id in chosen]
         request = self.content_page.request()
         self._executor.submit(

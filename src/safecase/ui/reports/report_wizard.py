@@ -33,8 +33,8 @@ from safecase.services.reports.model import ReportContent
 from safecase.services.reports.report import unsigned_pdf
 from safecase.ui.evidence.plaintext import Plaintext
 from safecase.ui.executor import DatabaseExecutor, TaskContext
-from safecase.ui.reports.case_choice import CaseChoiceModel, load_cases
 from safecase.ui.reports.left_out_text import LeftOutText
+from safecase.ui.widgets.checkable_list import CheckableListModel, load_cases
 from safecase.ui.widgets.plain import PlainLabel
 
 
@@ -43,7 +43,7 @@ class ChoicesPage(QWizardPage):
         super().__init__(parent)
         self.setTitle(self.tr("What the report covers"))
         self.setSubTitle(self.tr("Names appear only where the policy and each person's consent allow it."))
-        self.cases = CaseChoiceModel(self)
+        self.cases = CheckableListModel(self)
         self.cases.itemChanged.connect(lambda _item: self.completeChanged.emit())
         self.cases_view = QListView(self)
         self.cases_view.setModel(self.cases)
@@ -170,7 +170,7 @@ class ReportWizard(QWizard):
         self.accepted.connect(self._on_accepted)
         self.finished.connect(lambda _result: self.preview.forget())
         self.resize(1100, 800)
-        executor.submit(lambda c: load_cases(c, lang), on_success=self.choices.cases.set_cases, owner=self)
+        executor.submit(lambda c: load_cases(c, lang), on_success=self.choices.cases.set_items, owner=self)
 
     def _on_page_changed(self, page_id: int) -> None:
         if self.page(page_id) is not self.preview:

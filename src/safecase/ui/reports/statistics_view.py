@@ -27,7 +27,7 @@ from safecase.services.reports.model import Statistics
 from safecase.services.reports.render import body_families
 from safecase.services.reports.vault_statistics import VaultStatistics, vault_statistics
 from safecase.ui.executor import DatabaseExecutor
-from safecase.ui.reports.case_choice import CaseChoiceModel, load_cases
+from safecase.ui.widgets.checkable_list import CheckableListModel, load_cases
 from safecase.ui.widgets.plain import PlainLabel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -81,7 +81,7 @@ class StatisticsDialog(QDialog):
         self._asked = 0
         self.setWindowTitle(self.tr("Statistics"))
         self.status = PlainLabel(self.tr("Counting…"), self)
-        self.cases = CaseChoiceModel(self)
+        self.cases = CheckableListModel(self)
         self.cases_view = QListView(self)
         self.cases_view.setModel(self.cases)
         self.cases_view.setAccessibleName(self.tr("Cases to count over"))
@@ -116,7 +116,7 @@ class StatisticsDialog(QDialog):
         layout.addLayout(choice, 1)
         layout.addLayout(figures, 3)
         self.resize(1150, 860)
-        executor.submit(lambda c: load_cases(c, lang), on_success=self.cases.set_cases, owner=self)
+        executor.submit(lambda c: load_cases(c, lang), on_success=self.cases.set_items, owner=self)
 
     def reload(self) -> None:
         lang, by_month, case_ids = self._lang, self.by_month.isChecked(), tuple(self.cases.checked_ids())

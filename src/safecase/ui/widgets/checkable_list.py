@@ -1,4 +1,5 @@
-"""A list of the vault's cases to tick, shared by the report wizard and the Statistics window."""
+"""A list of things to tick (cases, recipients), each remembering its record id; shared by the report wizard, the
+Statistics window and the send wizard."""
 
 from __future__ import annotations
 
@@ -19,17 +20,18 @@ def load_cases(context: TaskContext, lang: str) -> list[tuple[str, str]]:
     return [(case.id, display_title(Kind.CASE, case.body, lang=lang)) for case in cases]
 
 
-class CaseChoiceModel(QStandardItemModel):
-    """Checkable case titles; ``checked_ids`` is what the user ticked."""
+class CheckableListModel(QStandardItemModel):
+    """Checkable titles with their ids; ``checked_ids`` is what the user ticked."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
 
-    def set_cases(self, cases: list[tuple[str, str]]) -> None:
+    def set_items(self, items: list[tuple[str, str]]) -> None:
+        """Replace the list with ``(id, title)`` pairs, none ticked."""
         self.clear()
-        for case_id, title in cases:
+        for item_id, title in items:
             item = QStandardItem(title)
-            item.setData(case_id, IdRole)
+            item.setData(item_id, IdRole)
             item.setCheckable(True)
             item.setEditable(False)
             self.appendRow(item)
