@@ -68,7 +68,6 @@ class ReportRedactionMarker(QObject):
     """Adds "Redact for reports" to the text fields of one editor and shows what is marked."""
 
     status = Signal(str)  # a one-line result for the editor's status label
-    spans_changed = Signal()  # the marked spans were (re)loaded
 
     def __init__(
         self,
@@ -113,7 +112,6 @@ class ReportRedactionMarker(QObject):
             self.status.emit(
                 self.tr("%n marked passage(s) no longer fit the edited text: right-click to remove.", "", stale)
             )
-        self.spans_changed.emit()
 
     def _band(self, edit: QPlainTextEdit, placed: PlacedSpan) -> QTextEdit.ExtraSelection:
         text = edit.toPlainText()
